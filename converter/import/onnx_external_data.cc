@@ -1,0 +1,82 @@
+#include "import/onnx_external_data.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "common/checked_math.h"
+#include "common/error.h"
+
+namespace qc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+uint64_t parse_u64(const std::string& s, const std::string& key, const std::string& where) {
+  if (s.empty() || s.size() > 19) fail(Errc::invalid_model, where + ": external data " + key + " '" + s + "' is invalid");
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') fail(Errc::invalid_model, where + ": external data " + key + " '" + s + "' is invalid");
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
+
+// A location is safe when it is relative and has no '..' component; the resolved
+// path is then checked again after symlinks are followed.
+void check_location_is_confined(const std::string& location, const std::string& where) {
+  if (location.empty()) fail(Errc::invalid_model, where + ": external data has no location");
+  if (location.find('\0') != std::string::npos || location.find('\\') != std::string::npos ||
+      location.find(':') != std::string::npos)
+    fail(Errc::invalid_model, where + ": external data location '" + location + "' has forbidden characters");
+  const fs::path p(location);
+  if (p.is_absolute() || p.has_root_name() || p.has_root_directory())
+    fail(Errc::invalid_model, where + ": external data location '" + location + "' must be relative to the model");
+  for (const auto& part : p)
+    if (part == "..")
+      fail(Errc::invalid_model, where + ": external data location '" + location + "' must not contain '..'");
+}
+
+}  // namespace
+
+std::vector<uint8_t> read_external_tensor_data(const onnx::TensorProto& t, const std::string& model_dir,
+                                               uint64_t expected_bytes, const std::string& where) {
+  std::string location;
+  uint64_t offset = 0, length = expected_bytes;
+  bool has_length = false;
+  for (const auto& kv : t.external_data()) {
+    if (kv.key() == "location") location = kv.value();
+    else if (kv.key() == "offset") offset = parse_u64(kv.value(), "offset", where);
+    else if (kv.key() == "length") { length = parse_u64(kv.value(), "length", where); has_length = true; }
+  }
+  if (model_dir.empty())
+    fail(Errc::invalid_model, where + ": uses external data, which needs the model to be loaded from a file");
+  check_location_is_confined(location, where);
+  if (has_length && length != expected_bytes)
+    fail(Errc::invalid_model, where + ": external data length " + std::to_string(length) + " != " +
+                                  std::to_string(expected_bytes) + " bytes implied by the dims");
+
+  std::error_code ec;
+  const fs::path root = fs::weakly_canonical(fs::path(model_dir.empty() ? "." : model_dir), ec);
+  const fs::path file = fs::weakly_canonical(root / location, ec);
+  if (ec) fail(Errc::io, where + ": cannot resolve external data '" + location + "': " + ec.message());
+  auto rel = file.lexically_relative(root);
+  if (rel.empty() || *rel.begin() == "..")
+    fail(Errc::invalid_model, where + ": external data '" + location + "' resolves outside the model directory");
+
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
+  if (!f) fail(Errc::io, where + ": cannot open external data file '" + location + "'");
+  const uint64_t size = fs::file_size(file, ec);
+  uint64_t end = 0;
+  if (ec || add_overflows(offset, length, &end) || end > size)
+    fail(Errc::invalid_model, where + ": external data range [" + std::to_string(offset) + ", +" + std::to_string(length) +
+                                  ") is outside '" + location + "' (" + std::to_string(size) + " bytes)");
+  std::vector<uint8_t> out(length);
+  if (std::fseek(f.get(), static_cast<long>(offset), SEEK_SET) != 0 ||
+      (length > 0 && std::fread(out.data(), 1, length, f.get()) != length))
+    fail(Errc::io, where + ": short read from external data file '" + location + "'");
+  return out;
+}
+
+}  // namespace qc

@@ -1,0 +1,56 @@
+#include "tools/args.h"
+
+#include <algorithm>
+
+namespace qc {
+
+std::string ParsedArgs::get(const std::string& name, const std::string& dflt) const {
+  auto it = options.find(name);
+  return it == options.end() ? dflt : it->second;
+}
+
+ParsedArgs parse_args(const std::vector<std::string>& args, const ArgSpec& spec) {
+  auto contains = [](const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+  };
+  auto canonical = [&](const std::string& s) {
+    auto it = spec.aliases.find(s);
+    return it == spec.aliases.end() ? s : it->second;
+  };
+  ParsedArgs out;
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (options_done || a.size() < 2 || a[0] != '-') {
+      out.positional.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_done = true;
+      continue;
+    }
+    std::string name = a, value;
+    bool has_inline_value = false;
+    if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+      has_inline_value = true;
+    }
+    if (contains(spec.flags, name)) {
+      if (has_inline_value) throw UsageError("option " + name + " takes no value");
+      out.flags.insert(canonical(name));
+      continue;
+    }
+    if (!contains(spec.value_options, name)) throw UsageError("unknown option " + name);
+    if (!has_inline_value) {
+      if (i + 1 >= args.size()) throw UsageError("option " + name + " needs a value");
+      value = args[++i];
+    }
+    const std::string key = canonical(name);
+    if (out.options.count(key)) throw UsageError("option " + name + " given twice");
+    out.options[key] = value;
+  }
+  return out;
+}
+
+}  // namespace qc

@@ -1,0 +1,30 @@
+// Where we run, and Node's file reading loaded only when running in Node so
+// that browser bundles never pull node: modules in.
+import { IoError } from './errors.js';
+
+export function isNode(): boolean {
+  return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
+}
+
+/** Reads a whole file in Node; IoError naming the file on failure. */
+export async function readFileNode(file: string | URL): Promise<Uint8Array> {
+  const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+  try {
+    const buf = await fs.readFile(typeof file === 'string' && file.startsWith('file:') ? new URL(file) : file);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (e) {
+    throw new IoError(`cannot read ${String(file)}: ${(e as Error).message}`);
+  }
+}
+
+/** Fetches a URL as bytes; IoError naming the URL on failure. */
+export async function fetchBytes(url: string | URL): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new IoError(`cannot fetch ${String(url)}: ${(e as Error).message}`);
+  }
+  if (!response.ok) throw new IoError(`cannot fetch ${String(url)}: HTTP ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}

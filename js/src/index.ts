@@ -1,0 +1,23 @@
+// Public entry point of qcomp-wasm.
+export { loadModel } from './model.js';
+export type { LoadOptions, Model } from './model.js';
+export type { ModelSource } from './source.js';
+export type { ModelInfo, TensorSpec, LayerInfo, Preprocess } from './info.js';
+export type { Feeds, FeedValue } from './feeds.js';
+export { Tensor } from './tensor.js';
+export type { DType, TensorData } from './dtypes.js';
+export {
+  QcompError,
+  BundleFormatError,
+  IntegrityError,
+  UnsupportedOpError,
+  ModelError,
+  ShapeError,
+  InvalidArgumentError,
+  OutOfMemoryError,
+  DisposedError,
+  IoError,
+  InternalError,
+  errorFromCode,
+} from './errors.js';
+export { version } from './version.js';

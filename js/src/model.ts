@@ -1,0 +1,149 @@
+// loadModel and the Model it returns: the bundle bytes go into the wasm heap
+// (owned by the native QcModel from then on), inputs are copied in and
+// outputs copied out on every run; runs of one model are queued.
+import { dataFromBytes, isDType } from './dtypes.js';
+import { DisposedError, InternalError, QcompError, errorFromCode } from './errors.js';
+import { checkFeeds } from './feeds.js';
+import type { Feeds } from './feeds.js';
+import { parseInfo } from './info.js';
+import type { ModelInfo } from './info.js';
+import { readSource } from './source.js';
+import type { ModelSource } from './source.js';
+import { Tensor } from './tensor.js';
+import { callNative, getRuntime } from './wasm.js';
+import type { NativeModel, Runtime } from './wasm.js';
+
+export interface LoadOptions {
+  /** Where qcomp.wasm lives (default: next to this module). Only the first load in a realm uses it. */
+  wasmUrl?: string | URL;
+}
+
+export interface Model {
+  /** Inputs, outputs, labels, preprocessing, per-layer schemes and the compression report. */
+  readonly info: ModelInfo;
+  /** True once dispose() was called. */
+  readonly disposed: boolean;
+  /**
+   * Runs the model. Resolves to one new Tensor per output, keyed by output name (copies,
+   * not views of wasm memory). Calls are queued; do not modify the input data until the
+   * promise settles.
+   */
+  run(feeds: Feeds): Promise<Record<string, Tensor>>;
+  /** Frees the wasm memory of the model (after the runs already queued). Calling it twice is a no-op. */
+  dispose(): void;
+}
+
+// Frees the native model of a Model the caller forgot to dispose.
+const finalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<NativeModel>((native) => { try { native.delete(); } catch { /* already gone */ } })
+  : undefined;
+
+function fail(native: NativeModel, code: number, context: string): QcompError {
+  const err = errorFromCode(code, callNative(() => native.errorMessage()));
+  if (context) err.message = `${err.message} (${context})`;
+  return err;
+}
+
+class QcompModel implements Model {
+  readonly #runtime: Runtime;
+  readonly #info: ModelInfo;
+  #native: NativeModel | undefined;
+  #disposed = false;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(runtime: Runtime, native: NativeModel, info: ModelInfo) {
+    this.#runtime = runtime;
+    this.#native = native;
+    this.#info = info;
+    finalizer?.register(this, native, this);
+  }
+
+  get info(): ModelInfo {
+    this.#checkAlive('info');
+    return this.#info;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  run(feeds: Feeds): Promise<Record<string, Tensor>> {
+    let inputs: Tensor[];
+    try {
+      this.#checkAlive('run');
+      inputs = checkFeeds(this.#info.inputs, feeds);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const job = this.#queue.then(() => this.#runNow(inputs));
+    this.#queue = job.catch(() => undefined);
+    return job;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    finalizer?.unregister(this);
+    this.#queue.then(() => {
+      const native = this.#native;
+      this.#native = undefined;
+      if (native) callNative(() => native.delete());
+    }).catch(() => undefined);
+  }
+
+  #checkAlive(what: string): void {
+    if (this.#disposed) {
+      throw new DisposedError(`model${this.#info.name ? ` '${this.#info.name}'` : ''} was disposed; cannot use ${what}`);
+    }
+  }
+
+  #runNow(inputs: Tensor[]): Record<string, Tensor> {
+    const native = this.#native;
+    if (!native) throw new DisposedError('model was disposed before its run started');
+    inputs.forEach((t, i) => {
+      const ptr = callNative(() => native.inputBuffer(i, t.dims.join(','))) >>> 0;
+      if (ptr === 0) throw fail(native, callNative(() => native.errorCode()) || 900, `input '${this.#info.inputs[i]?.name}'`);
+      const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+      this.#runtime.heap().set(bytes, ptr);
+    });
+    const code = callNative(() => native.run());
+    if (code !== 0) throw fail(native, code, '');
+    const outputs: Record<string, Tensor> = {};
+    const count = callNative(() => native.outputCount());
+    for (let k = 0; k < count; k++) {
+      const name = this.#info.outputs[k]?.name ?? `output${k}`;
+      const dtype = callNative(() => native.outputDtype(k));
+      if (!isDType(dtype)) throw new InternalError(`output '${name}' has dtype ${dtype}, which the JS API does not support`);
+      const dimsCsv = callNative(() => native.outputDims(k));
+      const dims = dimsCsv === '' ? [] : dimsCsv.split(',').map(Number);
+      const ptr = callNative(() => native.outputPtr(k)) >>> 0;
+      const size = callNative(() => native.outputBytes(k)) >>> 0;
+      const data = dataFromBytes(dtype, this.#runtime.heap().subarray(ptr, ptr + size));
+      outputs[name] = new Tensor(dtype, data, dims);
+    }
+    return outputs;
+  }
+}
+
+/**
+ * Loads a .qcb bundle: a file path or file: URL (Node), an http(s) URL, or the bytes.
+ * Rejects with BundleFormatError / IntegrityError / ModelError (naming what is at fault)
+ * when the bundle is invalid, IoError when it cannot be read.
+ */
+export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
+  const [{ bytes, label }, runtime] = await Promise.all([
+    readSource(source),
+    getRuntime(options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl }),
+  ]);
+  const native = runtime.newModel();
+  try {
+    const ptr = runtime.copyIn(bytes);
+    const code = callNative(() => native.load(ptr, bytes.byteLength)); // takes ownership of ptr
+    if (code !== 0) throw fail(native, code, `loading ${label}`);
+    const info = parseInfo(callNative(() => native.info()), bytes.byteLength);
+    return new QcompModel(runtime, native, info);
+  } catch (e) {
+    try { native.delete(); } catch { /* keep the first error */ }
+    throw e;
+  }
+}

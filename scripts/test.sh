@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Quick start, command 2: set up, build, and run every test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+
+status=0
+run() {
+  echo "==> $*"
+  "$@" || status=1
+}
+run ctest --test-dir build/native --output-on-failure -j"$(nproc)"
+run build/native/qcomp_conformance --data /usr/share/libonnx-testdata/data/node --out build/conformance \
+  --expect tests/conformance/expected_failures.txt
+run node tests/conformance/run_wasm.mjs build/conformance --expect tests/conformance/expected_failures.txt
+run bash tests/cli/run.sh
+run node --test tests/node/
+exit $status

@@ -1,0 +1,27 @@
+// Plans one arena for all activations from their lifetimes: buffers whose
+// lifetimes overlap never share bytes; the largest buffers are placed first,
+// each at the lowest offset that fits.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace qc {
+
+class MemoryPlanner {
+ public:
+  // first_use/last_use are step indices (inclusive). Returns the buffer id.
+  int add_buffer(size_t size, int first_use, int last_use);
+  // Computes offsets (multiples of `alignment`); returns the arena size.
+  size_t plan(size_t alignment);
+  size_t offset(int buffer) const { return buffers_[buffer].offset; }
+
+ private:
+  struct Buffer {
+    size_t size;
+    int first_use, last_use;
+    size_t offset = 0;
+  };
+  std::vector<Buffer> buffers_;
+};
+
+}  // namespace qc

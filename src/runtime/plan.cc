@@ -1,0 +1,163 @@
+#include "runtime/plan.h"
+
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "common/checked_math.h"
+#include "common/error.h"
+#include "runtime/memory_planner.h"
+
+namespace qc {
+
+namespace {
+
+constexpr uint64_t kMaxTensorBytes = 1ull << 31;
+
+std::string node_label(const Node& n) { return std::string(op_name(n.op)) + " '" + n.name + "'"; }
+
+std::string dims_text(const std::vector<int64_t>& dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+size_t checked_bytes(const TensorRef& t, const std::string& what) {
+  uint64_t n = 0, bytes = 0;
+  if (!checked_product(t.dims, kMaxTensorBytes, &n) || mul_overflows(n, dtype_size(t.dtype), &bytes) ||
+      bytes > kMaxTensorBytes)
+    fail(Errc::shape_mismatch, what + ": shape " + dims_text(t.dims) + " is negative or too large");
+  return static_cast<size_t>(bytes);
+}
+
+AlignedBuffer allocate(size_t bytes, const std::string& what) {
+  AlignedBuffer b;
+  if (!b.try_resize(bytes))
+    fail(Errc::out_of_memory, what + ": cannot allocate " + std::to_string(bytes) + " bytes");
+  return b;
+}
+
+void check_input(const Graph& g, size_t i, const TensorRef& t) {
+  const Value& v = g.values[g.inputs[i]];
+  if (t.dtype != v.dtype)
+    fail(Errc::dtype_mismatch, "input '" + v.name + "': expected " + dtype_name(v.dtype) + ", got " +
+                                   dtype_name(t.dtype));
+  bool ok = t.dims.size() == v.dims.size();
+  for (size_t d = 0; ok && d < t.dims.size(); ++d) ok = t.dims[d] >= 0 && (v.dims[d] < 0 || v.dims[d] == t.dims[d]);
+  if (!ok)
+    fail(Errc::shape_mismatch, "input '" + v.name + "': expected dims " + dims_text(v.dims) + ", got " +
+                                   dims_text(t.dims));
+}
+
+}  // namespace
+
+bool plan_matches(const Plan& plan, const std::vector<TensorRef>& inputs) {
+  if (inputs.size() != plan.input_dims.size()) return false;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].dims != plan.input_dims[i]) return false;
+    const auto& v = plan.input_values[i];
+    if (!v.empty() && std::memcmp(v.data(), inputs[i].data, v.size()) != 0) return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& inputs) {
+  if (inputs.size() != g.inputs.size())
+    fail(Errc::invalid_argument, "expected " + std::to_string(g.inputs.size()) + " inputs, got " +
+                                     std::to_string(inputs.size()));
+  auto plan = std::make_unique<Plan>();
+  Plan& p = *plan;
+  p.tensors.resize(g.values.size());
+  p.known.assign(g.values.size(), 0);
+
+  for (size_t v = 0; v < g.values.size(); ++v) {
+    const Value& val = g.values[v];
+    p.tensors[v].dtype = val.dtype;
+    p.tensors[v].dims = val.dims;
+    if (val.constant) {
+      if (val.constant->scheme != 0)
+        fail(Errc::unknown_scheme, "tensor '" + val.name + "': scheme " + std::to_string(val.constant->scheme) +
+                                       " cannot be read as dense data");
+      p.tensors[v].data = const_cast<uint8_t*>(val.constant->bytes);
+      p.known[v] = 1;
+    }
+  }
+
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    check_input(g, i, inputs[i]);
+    const int v = g.inputs[i];
+    p.tensors[v].dims = inputs[i].dims;
+    p.input_dims.push_back(inputs[i].dims);
+    std::vector<uint8_t> value;
+    if (inputs[i].dtype != DType::f32) {
+      const size_t bytes = checked_bytes(inputs[i], "input '" + g.values[v].name + "'");
+      AlignedBuffer buf = allocate(bytes, "input '" + g.values[v].name + "'");
+      if (bytes) std::memcpy(buf.data(), inputs[i].data, bytes);
+      value.assign(buf.data(), buf.data() + bytes);
+      p.tensors[v].data = buf.data();
+      p.known_storage.push_back(std::move(buf));
+      p.known[v] = 1;
+    }
+    p.input_values.push_back(std::move(value));
+  }
+
+  // Shapes, plan-time evaluation, and the steps left for run time.
+  std::vector<int> producer_step(g.values.size(), -1);
+  for (const Node& n : g.nodes) {
+    const OpInfo& info = op_info(n.op);
+    std::vector<const TensorRef*> in;
+    bool all_known = true;
+    for (int i : n.inputs) {
+      in.push_back(i >= 0 ? &p.tensors[i] : nullptr);
+      if (i >= 0 && !p.known[i]) all_known = false;
+    }
+    if (info.flags & kOpDimsOnly) all_known = true;
+    std::vector<TensorRef> out(n.outputs.size());
+    info.shape(n, in, out);
+    for (size_t k = 0; k < out.size(); ++k) {
+      TensorRef& t = p.tensors[n.outputs[k]];
+      t.dtype = out[k].dtype;
+      t.dims = out[k].dims;
+      checked_bytes(t, node_label(n) + " output '" + g.values[n.outputs[k]].name + "'");
+    }
+    std::vector<TensorRef*> outs;
+    for (int o : n.outputs) outs.push_back(&p.tensors[o]);
+    if (all_known) {
+      for (TensorRef* t : outs) {
+        AlignedBuffer buf = allocate(t->bytes(), node_label(n));
+        t->data = buf.data();
+        p.known_storage.push_back(std::move(buf));
+      }
+      info.ref_kernel(n, in, outs);
+      for (int o : n.outputs) p.known[o] = 1;
+    } else {
+      for (int o : n.outputs) producer_step[o] = static_cast<int>(p.steps.size());
+      p.steps.push_back(Step{&n, info.ref_kernel, std::move(in), std::move(outs)});
+    }
+  }
+
+  // Lifetimes -> arena offsets.
+  const int end = static_cast<int>(p.steps.size());
+  std::vector<int> last_use(g.values.size(), -2);
+  for (int s = 0; s < end; ++s)
+    for (int i : p.steps[s].node->inputs)
+      if (i >= 0) last_use[i] = s;
+  for (int o : g.outputs) last_use[o] = end;
+  MemoryPlanner planner;
+  std::vector<int> buffer_of(g.values.size(), -1);
+  for (size_t v = 0; v < g.values.size(); ++v) {
+    if (p.known[v]) continue;
+    const bool is_input = producer_step[v] < 0;
+    if (!is_input && last_use[v] == -2) last_use[v] = producer_step[v];  // produced, never read
+    if (is_input && last_use[v] == -2) last_use[v] = 0;
+    buffer_of[v] = planner.add_buffer(p.tensors[v].bytes(), is_input ? -1 : producer_step[v], last_use[v]);
+  }
+  const size_t arena_bytes = planner.plan(kTensorAlignment);
+  p.arena = allocate(arena_bytes, "activation arena");
+  for (size_t v = 0; v < g.values.size(); ++v)
+    if (buffer_of[v] >= 0) p.tensors[v].data = p.arena.data() + planner.offset(buffer_of[v]);
+  return plan;
+}
+
+}  // namespace qc

@@ -1,0 +1,24 @@
+// A tensor as kernels see it: dtype, dims and a pointer (not owning).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "graph/dtype.h"
+
+namespace qc {
+
+struct TensorRef {
+  DType dtype = DType::f32;
+  std::vector<int64_t> dims;
+  void* data = nullptr;
+
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int64_t d : dims) n *= d;
+    return n;
+  }
+  size_t bytes() const { return static_cast<size_t>(numel()) * dtype_size(dtype); }
+  template <class T> T* as() const { return static_cast<T*>(data); }
+};
+
+}  // namespace qc

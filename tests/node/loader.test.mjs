@@ -1,0 +1,59 @@
+// The fetch path browsers and workers use: runtime and bundle over http.
+// (Its own file, so its own process: the runtime is instantiated once per realm.)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadModel, IoError } from 'qcomp-wasm';
+import { fixtureBundle, repoRoot } from './helpers/paths.mjs';
+
+let server;
+let base;
+const requests = [];
+
+before(async () => {
+  const files = {
+    '/qcomp.wasm': [path.join(repoRoot, 'dist', 'qcomp.wasm'), 'application/wasm'],
+    '/lenet300.qcb': [fixtureBundle('lenet300'), 'application/octet-stream'],
+  };
+  server = createServer(async (req, res) => {
+    requests.push(req.url);
+    const file = files[req.url];
+    if (!file) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file[1] }).end(await readFile(file[0]));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => new Promise((resolve) => server.close(resolve)));
+
+test('a runtime that cannot be fetched is an IoError, and the next load retries', async () => {
+  await assert.rejects(loadModel(`${base}/lenet300.qcb`, { wasmUrl: `${base}/no-runtime.wasm` }),
+    (e) => e instanceof IoError && /no-runtime\.wasm/.test(e.message) && /404/.test(e.message));
+});
+
+test('loads the runtime and a bundle over http', async () => {
+  const model = await loadModel(`${base}/lenet300.qcb`, { wasmUrl: `${base}/qcomp.wasm` });
+  try {
+    assert.ok(requests.includes('/qcomp.wasm'), 'the runtime came from wasmUrl');
+    const out = await model.run({ input: { data: new Float32Array(784), dims: [1, 1, 28, 28] } });
+    assert.deepEqual(out.logits.dims, [1, 10]);
+    const local = await loadModel(fixtureBundle('lenet300'));
+    try {
+      assert.equal(local.info.sha256, model.info.sha256);
+    } finally {
+      local.dispose();
+    }
+  } finally {
+    model.dispose();
+  }
+});
+
+test('a missing bundle URL is an IoError naming the URL and status', async () => {
+  await assert.rejects(loadModel(new URL(`${base}/missing.qcb`)),
+    (e) => e instanceof IoError && /missing\.qcb/.test(e.message) && /404/.test(e.message));
+});
