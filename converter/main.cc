@@ -36,8 +36,7 @@ int main(int argc, char** argv) {
   try {
     return dispatch(cmd, std::vector<std::string>(argv + 2, argv + argc));
   } catch (const qc::UsageError& e) {
-    std::fprintf(stderr, "qcomp: error: %s\n", e.what());
-    print_usage(stderr);
+    std::fprintf(stderr, "qcomp: error: %s\n(run 'qcomp help' for usage)\n", e.what());
     return 1;
   } catch (const qc::Error& e) {
     std::fprintf(stderr, "qcomp: error: %s\n", e.what());

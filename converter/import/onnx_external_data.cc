@@ -58,8 +58,9 @@ std::vector<uint8_t> read_external_tensor_data(const onnx::TensorProto& t, const
                                   std::to_string(expected_bytes) + " bytes implied by the dims");
 
   std::error_code ec;
-  const fs::path root = fs::weakly_canonical(fs::path(model_dir.empty() ? "." : model_dir), ec);
-  const fs::path file = fs::weakly_canonical(root / location, ec);
+  const fs::path root = fs::weakly_canonical(fs::path(model_dir), ec);
+  fs::path file;
+  if (!ec) file = fs::weakly_canonical(root / location, ec);
   if (ec) fail(Errc::io, where + ": cannot resolve external data '" + location + "': " + ec.message());
   auto rel = file.lexically_relative(root);
   if (rel.empty() || *rel.begin() == "..")

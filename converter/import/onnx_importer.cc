@@ -18,7 +18,8 @@ namespace qc {
 
 namespace {
 
-constexpr int64_t kMinOpset = 11, kMaxOpset = 17;
+// Opset 7 is where ONNX's numpy-style broadcasting starts; older models need legacy semantics.
+constexpr int64_t kMinOpset = 7, kMaxOpset = 17;
 
 bool is_default_domain(const std::string& d) { return d.empty() || d == "ai.onnx"; }
 
@@ -128,7 +129,7 @@ class GraphImporter {
     for (const auto& i : p.input()) n.inputs.push_back(i.empty() ? -1 : lookup(i, where));
     if (rule->normalize) {
       try {
-        rule->normalize(n, opset_);
+        rule->normalize(n, OnnxNodeContext{opset_, out_});
       } catch (const Error& e) {
         fail(e.code(), file_ + ": " + e.what());
       }

@@ -10,9 +10,14 @@
 
 namespace qc {
 
+struct OnnxNodeContext {
+  int64_t opset;
+  Graph& graph;  // the graph imported so far: the node's inputs are in it; rules may add constants
+};
+
 // Adjusts a node freshly copied from ONNX (attrs and inputs as in the model) to the
 // IR semantics; throws Errc::invalid_model / unsupported_op naming the node.
-using OnnxNodeNormalizer = void (*)(Node& node, int64_t opset);
+using OnnxNodeNormalizer = void (*)(Node& node, const OnnxNodeContext& ctx);
 
 struct OnnxOpRule {
   const char* onnx_type;

@@ -22,7 +22,7 @@ class GraphReader {
 
   Graph read() {
     Graph g;
-    g.name = string("graph name");
+    g.name = read_string("graph name");
     const uint32_t nv = r_.count("value count", kMinValueBytes, limits_.max_values);
     g.values.resize(nv);
     record_of_value_.assign(nv, -1);
@@ -47,7 +47,7 @@ class GraphReader {
  private:
   uint64_t section_offset() const { return r_.file_offset() - r_.position(); }
 
-  std::string string(const char* what) {
+  std::string read_string(const char* what) {
     const uint64_t at = r_.file_offset();
     const std::string_view s = r_.str(what);
     if (auto p = check_string(s, what, Errc::bad_graph)) r_.fail_at(at, p.what, p.code);
@@ -72,7 +72,7 @@ class GraphReader {
     const uint64_t at = r_.file_offset();
     r_.set_context("value " + std::to_string(index));
     Value& v = g.values[index];
-    v.name = string("value name");
+    v.name = read_string("value name");
     r_.set_context("value " + std::to_string(index) + " '" + v.name + "'");
     const uint8_t dtype = r_.u8("dtype");
     const uint8_t rank = r_.u8("rank");
@@ -119,8 +119,8 @@ class GraphReader {
   void read_node(Node& n, uint32_t index, uint32_t value_count) {
     const uint64_t at = r_.file_offset();
     r_.set_context("node " + std::to_string(index));
-    const std::string op = string("op name");
-    n.name = string("node name");
+    const std::string op = read_string("op name");
+    n.name = read_string("node name");
     r_.set_context("node " + std::to_string(index) + " '" + n.name + "'");
     n.op = op_from_name(op);
     if (n.op == OpId::count)
@@ -135,7 +135,7 @@ class GraphReader {
   }
 
   void read_attr(Attr& a) {
-    a.name = string("attr name");
+    a.name = read_string("attr name");
     const uint64_t kind_at = r_.file_offset();
     const uint8_t kind = r_.u8("attr kind");
     if (!attr_kind_valid(kind))
@@ -145,7 +145,7 @@ class GraphReader {
     switch (a.kind) {
       case Attr::Kind::i: a.i = r_.i64("int attr"); break;
       case Attr::Kind::f: a.f = r_.f32("float attr"); break;
-      case Attr::Kind::s: a.s = string("string attr"); break;
+      case Attr::Kind::s: a.s = read_string("string attr"); break;
       case Attr::Kind::ints: {
         const uint32_t n = r_.count("ints attr length", 8, UINT32_MAX);
         a.ints.resize(n);

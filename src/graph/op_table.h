@@ -13,7 +13,9 @@ namespace qc {
 using ShapeFn = void (*)(const Node& node, const std::vector<const TensorRef*>& in, std::vector<TensorRef>& out);
 using KernelFn = void (*)(const Node& node, const std::vector<const TensorRef*>& in, const std::vector<TensorRef*>& out);
 
-enum OpFlags : uint32_t { kOpDimsOnly = 1 };
+// kOpDimsOnly: the kernel reads only its inputs' dims.
+// kOpCompressedWeight: input 1 may be a constant in any weight scheme.
+enum OpFlags : uint32_t { kOpDimsOnly = 1, kOpCompressedWeight = 2 };
 
 struct OpInfo {
   const char* name;

@@ -1,43 +1,31 @@
 #include "runtime/model_info.h"
 
-#include <cstdio>
+#include <algorithm>
+
+#include "format/json.h"
+#include "schemes/scheme_table.h"
 
 namespace qc {
 
 namespace {
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
+Json dims_json(const std::vector<int64_t>& dims) {
+  Json a = Json::array();
+  for (int64_t d : dims) a.push(d);
+  return a;
 }
 
-std::string dims_json(const std::vector<int64_t>& dims) {
-  std::string s = "[";
-  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
-  return s + "]";
-}
-
-std::string io_json(const Graph& g, const std::vector<int>& ids) {
-  std::string s = "[";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const Value& v = g.values[ids[i]];
-    s += (i ? "," : "");
-    s += "{\"name\":" + quoted(v.name) + ",\"dtype\":" + quoted(dtype_name(v.dtype)) + ",\"dims\":" +
-         dims_json(v.dims) + "}";
+Json io_json(const Graph& g, const std::vector<int>& ids) {
+  Json a = Json::array();
+  for (int id : ids) {
+    const Value& v = g.values[id];
+    Json o = Json::object();
+    o.set("name", v.name);
+    o.set("dtype", dtype_name(v.dtype));
+    o.set("dims", dims_json(v.dims));
+    a.push(std::move(o));
   }
-  return s + "]";
+  return a;
 }
 
 }  // namespace
@@ -45,21 +33,26 @@ std::string io_json(const Graph& g, const std::vector<int>& ids) {
 std::string model_info_json(const Bundle& b, size_t arena_bytes) {
   uint64_t file_bytes = 0;
   for (const auto& s : b.sections) file_bytes = std::max<uint64_t>(file_bytes, s.offset + s.size);
-  std::string s = "{\"metadata\":" + (b.metadata_json.empty() ? std::string("{}") : b.metadata_json);
-  s += ",\"inputs\":" + io_json(b.graph, b.graph.inputs);
-  s += ",\"outputs\":" + io_json(b.graph, b.graph.outputs);
-  s += ",\"tensors\":[";
-  for (size_t i = 0; i < b.tensors.size(); ++i) {
-    const TensorRecordInfo& t = b.tensors[i];
-    s += (i ? "," : "");
-    s += "{\"name\":" + quoted(t.name) + ",\"scheme\":" + std::to_string(t.scheme) + ",\"dtype\":" +
-         quoted(dtype_name(t.dtype)) + ",\"dims\":" + dims_json(t.dims) +
-         ",\"bytes\":" + std::to_string(t.payload_size + t.side_size) + "}";
+  Json info = Json::object();
+  info.set("metadata", b.metadata_json.empty() ? Json::object() : Json::parse(b.metadata_json));
+  info.set("inputs", io_json(b.graph, b.graph.inputs));
+  info.set("outputs", io_json(b.graph, b.graph.outputs));
+  Json tensors = Json::array();
+  for (const TensorRecordInfo& t : b.tensors) {
+    Json o = Json::object();
+    o.set("name", t.name);
+    o.set("schemeId", t.scheme);
+    o.set("scheme", scheme_name(t.scheme));
+    o.set("dtype", dtype_name(t.dtype));
+    o.set("dims", dims_json(t.dims));
+    o.set("bytes", t.payload_size + t.side_size);
+    tensors.push(std::move(o));
   }
-  s += "],\"sha256\":" + quoted(sha256_hex(b.sha256));
-  s += ",\"bundleBytes\":" + std::to_string(file_bytes);
-  s += ",\"arenaBytes\":" + std::to_string(arena_bytes) + "}";
-  return s;
+  info.set("tensors", std::move(tensors));
+  info.set("sha256", sha256_hex(b.sha256));
+  info.set("bundleBytes", file_bytes);
+  info.set("arenaBytes", arena_bytes);
+  return info.dump();
 }
 
 }  // namespace qc

@@ -76,10 +76,12 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     p.tensors[v].dtype = val.dtype;
     p.tensors[v].dims = val.dims;
     if (val.constant) {
-      if (val.constant->scheme != 0)
-        fail(Errc::unknown_scheme, "tensor '" + val.name + "': scheme " + std::to_string(val.constant->scheme) +
-                                       " cannot be read as dense data");
-      p.tensors[v].data = const_cast<uint8_t*>(val.constant->bytes);
+      const ConstData& c = *val.constant;
+      p.tensors[v].data = const_cast<uint8_t*>(c.bytes);
+      p.tensors[v].scheme = c.scheme;
+      p.tensors[v].stored_bytes = c.size;
+      p.tensors[v].side = c.side;
+      p.tensors[v].side_bytes = c.side_size;
       p.known[v] = 1;
     }
   }
@@ -108,9 +110,14 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     const OpInfo& info = op_info(n.op);
     std::vector<const TensorRef*> in;
     bool all_known = true;
-    for (int i : n.inputs) {
+    for (size_t k = 0; k < n.inputs.size(); ++k) {
+      const int i = n.inputs[k];
       in.push_back(i >= 0 ? &p.tensors[i] : nullptr);
       if (i >= 0 && !p.known[i]) all_known = false;
+      if (i >= 0 && p.tensors[i].scheme != 0 && !(k == 1 && (info.flags & kOpCompressedWeight)))
+        fail(Errc::unknown_scheme, node_label(n) + ": input " + std::to_string(k) + " '" + g.values[i].name +
+                                       "' is stored compressed (scheme " + std::to_string(p.tensors[i].scheme) +
+                                       "), which this op cannot read");
     }
     if (info.flags & kOpDimsOnly) all_known = true;
     std::vector<TensorRef> out(n.outputs.size());

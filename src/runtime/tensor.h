@@ -11,6 +11,12 @@ struct TensorRef {
   DType dtype = DType::f32;
   std::vector<int64_t> dims;
   void* data = nullptr;
+  // A constant stored in a compressed weight scheme (0 = dense: `data` holds the
+  // elements). Only ops flagged kOpCompressedWeight read such tensors, as input 1.
+  uint16_t scheme = 0;
+  size_t stored_bytes = 0;
+  const uint8_t* side = nullptr;
+  size_t side_bytes = 0;
 
   int64_t numel() const {
     int64_t n = 1;

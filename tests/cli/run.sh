@@ -44,7 +44,7 @@ check "inspect --json parameters" node -e '
   if (j.metadata.labels.length !== 10) throw new Error("labels");
   if (Math.abs(j.metadata.preprocess.scale - 1/255) > 1e-9) throw new Error("preprocess");
 ' "$json"
-check "inspect text mentions sha256" bash -c "$QCOMP inspect '$TMP/out/lenet300.qcb' | grep -qi sha-\\?256"
+check "inspect text shows the sha256" bash -c "$QCOMP inspect '$TMP/out/lenet300.qcb' | grep -qiE 'sha-?256 +[0-9a-f]{64}'"
 
 # --- bad inputs
 mkdir -p "$TMP/bad" "$TMP/o1" "$TMP/o2" "$TMP/o3" "$TMP/o4"

@@ -14,6 +14,7 @@ const TOLERANCE = 1e-4;
 for (const name of ['lenet300', 'lenet5']) {
   test(`${name}: logits, argmax and accuracy match the reference on the 1000-image subset`, async () => {
     const fixtures = JSON.parse(await readFile(path.join(modelsDir, 'fixtures.json'), 'utf8'));
+    assert.ok(fixtures.models?.[name], `models/fixtures.json has no entry for ${name}`);
     const expectedAccuracy = fixtures.models[name].subset_accuracy_1000;
     const reference = await readNpy(path.join(modelsDir, 'data', `${name}-logits1000.npy`));
     const subset = await loadFashionSubset(repoRoot);

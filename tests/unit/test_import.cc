@@ -162,13 +162,13 @@ TEST_CASE("import: nodes of another domain are unsupported") {
   CHECK_THAT(std::string(e.what()), Catch::Contains("com.example") && Catch::Contains("custom_relu"));
 }
 
-TEST_CASE("import: only opsets 11-17 of the default domain are accepted") {
-  for (int64_t opset : {10, 18}) {
+TEST_CASE("import: only opsets 7-17 of the default domain are accepted") {
+  for (int64_t opset : {6, 18}) {
     const Error e = error_of([&] { gemm_model(opset).import(); });
     CHECK(e.code() == Errc::invalid_model);
     CHECK_THAT(std::string(e.what()), Catch::Contains("opset " + std::to_string(opset)));
   }
-  for (int64_t opset : {11, 17}) CHECK(gemm_model(opset).import_model().opset == opset);
+  for (int64_t opset : {7, 11, 17}) CHECK(gemm_model(opset).import_model().opset == opset);
 }
 
 TEST_CASE("import: bytes that are not a ModelProto fail with onnx_parse naming the source") {
@@ -194,6 +194,26 @@ TEST_CASE("import: Dropout becomes Identity unless its mask is used") {
   CHECK(g.nodes[0].inputs.size() == 1);
   CHECK(g.nodes[0].outputs.size() == 1);
 
+  SECTION("training_mode: a false constant is fine, true is rejected") {
+    for (bool training : {false, true}) {
+      OnnxBuilder t(13);
+      t.input("x", {1, 4});
+      t.f32("ratio", {}, {0.5f});
+      auto* mode = t.graph().add_initializer();
+      mode->set_name("mode");
+      mode->set_data_type(onnx::TensorProto::BOOL);
+      mode->add_int32_data(training ? 1 : 0);
+      t.node("Dropout", {"x", "ratio", "mode"}, {"y"}, "drop");
+      t.output("y", {1, 4});
+      if (!training) {
+        CHECK(t.import().nodes[0].op == OpId::Identity);
+      } else {
+        const Error e = error_of([&] { t.import(); });
+        CHECK(e.code() == Errc::unsupported_op);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("training_mode"));
+      }
+    }
+  }
   b.node("Cast", {"mask"}, {"m"});
   b.output("m", {1, 4}, onnx::TensorProto::FLOAT);
   const Error e = error_of([&] { b.import(); });

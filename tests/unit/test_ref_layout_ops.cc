@@ -9,14 +9,6 @@ using V = std::vector<int64_t>;
 using F = std::vector<float>;
 using I32 = std::vector<int32_t>;
 
-namespace {
-F iota(int n) {
-  F v(n);
-  for (int i = 0; i < n; ++i) v[i] = float(i);
-  return v;
-}
-}  // namespace
-
 TEST_CASE("ref Transpose: default reverse and explicit perm", "[ref][layout]") {
   Tensor x = Tensor::f32({2, 3}, {1, 2, 3, 4, 5, 6});
   Tensor y = run(node_of(OpId::Transpose), {&x});
@@ -83,7 +75,7 @@ TEST_CASE("ref Gather: axis 0 and 1, negative and i32 indices", "[ref][layout]")
 }
 
 TEST_CASE("ref Slice: steps, negative steps, clamping", "[ref][layout]") {
-  Tensor x = Tensor::f32({3, 4}, iota(12));
+  Tensor x = Tensor::f32({3, 4}, iota_f32(12));
   Node n = node_of(OpId::Slice, "sl");
   SECTION("two axes, step 2") {
     Tensor st = Tensor::i64({2}, {1, 0}), en = Tensor::i64({2}, {3, 4});

@@ -6,20 +6,12 @@ using namespace qc::test;
 using V = std::vector<int64_t>;
 using F = std::vector<float>;
 
-namespace {
-F iota(int n) {
-  F v(n);
-  for (int i = 0; i < n; ++i) v[i] = float(i);
-  return v;
-}
-}  // namespace
-
 TEST_CASE("ref Flatten: positive, negative and edge axes", "[ref][shape_ops]") {
-  Tensor x = Tensor::f32({2, 3, 4}, iota(24));
+  Tensor x = Tensor::f32({2, 3, 4}, iota_f32(24));
   Node n = node_of(OpId::Flatten, "fl");
   Tensor y = run(n, {&x});
   CHECK(y.dims == V{2, 12});
-  CHECK(y.values<float>() == iota(24));
+  CHECK(y.values<float>() == iota_f32(24));
   n.set_i("axis", 0);
   CHECK(infer(n, {&x}).dims == V{1, 24});
   n.set_i("axis", 3);
@@ -34,12 +26,12 @@ TEST_CASE("ref Flatten: positive, negative and edge axes", "[ref][shape_ops]") {
 }
 
 TEST_CASE("ref Reshape: 0 copies a dim, -1 is inferred, allowzero", "[ref][shape_ops]") {
-  Tensor x = Tensor::f32({2, 3, 4}, iota(24));
+  Tensor x = Tensor::f32({2, 3, 4}, iota_f32(24));
   Node n = node_of(OpId::Reshape, "rs");
   Tensor s1 = Tensor::i64({3}, {4, 0, -1});
   Tensor y = run(n, {&x, &s1});
   CHECK(y.dims == V{4, 3, 2});
-  CHECK(y.values<float>() == iota(24));
+  CHECK(y.values<float>() == iota_f32(24));
   Tensor s2 = Tensor::i64({2}, {0, -1});
   CHECK(infer(n, {&x, &s2}).dims == V{2, 12});
   Tensor s3 = Tensor::i32({1}, {-1});
@@ -62,7 +54,7 @@ TEST_CASE("ref Reshape: allowzero keeps a literal 0", "[ref][shape_ops]") {
 }
 
 TEST_CASE("shape Reshape: errors", "[ref][shape_ops]") {
-  Tensor x = Tensor::f32({2, 3, 4}, iota(24));
+  Tensor x = Tensor::f32({2, 3, 4}, iota_f32(24));
   Node n = node_of(OpId::Reshape, "rs");
   Tensor two = Tensor::i64({2}, {-1, -1});
   require_error([&] { infer(n, {&x, &two}); }, Errc::shape_mismatch, "Reshape 'rs': shape has more than one -1");
@@ -87,11 +79,11 @@ TEST_CASE("shape Reshape: errors", "[ref][shape_ops]") {
 }
 
 TEST_CASE("ref Squeeze and Unsqueeze", "[ref][shape_ops]") {
-  Tensor x = Tensor::f32({1, 3, 1, 2}, iota(6));
+  Tensor x = Tensor::f32({1, 3, 1, 2}, iota_f32(6));
   Node sq = node_of(OpId::Squeeze, "sq");
   Tensor y = run(sq, {&x});
   CHECK(y.dims == V{3, 2});
-  CHECK(y.values<float>() == iota(6));
+  CHECK(y.values<float>() == iota_f32(6));
   Tensor axes = Tensor::i64({1}, {-2});
   CHECK(infer(sq, {&x, &axes}).dims == V{1, 3, 2});
   Tensor bad = Tensor::i64({1}, {1});
@@ -100,12 +92,12 @@ TEST_CASE("ref Squeeze and Unsqueeze", "[ref][shape_ops]") {
   sq11.set_ints("axes", {0});
   CHECK(infer(sq11, {&x}).dims == V{3, 1, 2});
 
-  Tensor z = Tensor::f32({3, 2}, iota(6));
+  Tensor z = Tensor::f32({3, 2}, iota_f32(6));
   Node un = node_of(OpId::Unsqueeze, "un");
   Tensor ax = Tensor::i64({2}, {3, 0});
   y = run(un, {&z, &ax});
   CHECK(y.dims == V{1, 3, 2, 1});
-  CHECK(y.values<float>() == iota(6));
+  CHECK(y.values<float>() == iota_f32(6));
   Tensor last = Tensor::i64({1}, {-1});
   CHECK(infer(un, {&z, &last}).dims == V{3, 2, 1});
   Node un11 = node_of(OpId::Unsqueeze);
@@ -143,5 +135,9 @@ TEST_CASE("ref Shape with start and end", "[ref][shape_ops]") {
   Tensor e = run(n, {&x});
   CHECK(e.dims == V{0});
   Tensor dyn = Tensor::unknown(DType::f32, {-1, 3});
-  CHECK(infer(node_of(OpId::Shape), {&dyn}).dims == V{2});
+  Node sh = node_of(OpId::Shape, "sh");
+  CHECK(infer(sh, {&dyn}).dims == V{2});
+  require_error([&] { run(sh, {&dyn}); }, Errc::shape_mismatch, "Shape 'sh': dim 0 of the input is not known");
+  sh.set_i("start", 1);
+  CHECK(run(sh, {&dyn}).values<int64_t>() == V{3});
 }

@@ -15,14 +15,6 @@ F run_f32(const Node& n, const F& x) {
   return run(n, {&t}).values<float>();
 }
 
-void check_close(const F& got, const F& want) {
-  REQUIRE(got.size() == want.size());
-  for (size_t i = 0; i < got.size(); ++i) {
-    INFO("element " << i);
-    CHECK(got[i] == Approx(want[i]).margin(1e-6).epsilon(1e-6));
-  }
-}
-
 }  // namespace
 
 TEST_CASE("ref activations", "[ref][unary]") {

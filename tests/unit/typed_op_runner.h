@@ -92,4 +92,20 @@ inline Tensor run(const Node& node, const std::vector<const Tensor*>& inputs) {
 
 inline Node node_of(OpId op, const std::string& name = "n") { return make_node(op, name); }
 
+// 0, 1, ..., n-1 as floats.
+inline std::vector<float> iota_f32(int n) {
+  std::vector<float> v(n);
+  for (int i = 0; i < n; ++i) v[i] = float(i);
+  return v;
+}
+
+// Elementwise |got - want| within 1e-6 absolute or `rel` relative.
+inline void check_close(const std::vector<float>& got, const std::vector<float>& want, double rel = 1e-6) {
+  REQUIRE(got.size() == want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    INFO("element " << i);
+    CHECK(got[i] == Approx(want[i]).margin(1e-6).epsilon(rel));
+  }
+}
+
 }  // namespace qc::test

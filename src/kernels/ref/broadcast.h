@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/ref/shape_util.h"
@@ -22,68 +23,29 @@ template <size_t K> struct BroadcastPlan {
 
 // Right-aligns each input's dims to out_dims, drops output dims of size 1 and
 // merges neighbouring dims every input walks contiguously (so same-shape inputs
-// become one row).
+// become one row). Instantiated for K = 1, 2.
 template <size_t K>
-BroadcastPlan<K> plan_broadcast(const std::vector<int64_t>& out_dims, const std::array<const std::vector<int64_t>*, K>& ins) {
-  const size_t r = out_dims.size();
-  BroadcastPlan<K> p;
-  for (size_t d = 0; d < r; ++d) {
-    if (out_dims[d] == 1) continue;
-    std::array<int64_t, K> s{};
-    for (size_t k = 0; k < K; ++k) {
-      const auto& dims = *ins[k];
-      const size_t lead = r - dims.size();
-      if (d < lead || dims[d - lead] == 1) continue;
-      int64_t stride = 1;
-      for (size_t j = d - lead + 1; j < dims.size(); ++j) stride *= dims[j];
-      s[k] = stride;
-    }
-    const bool merge = !p.dims.empty() && [&] {
-      for (size_t k = 0; k < K; ++k)
-        if (p.strides[k].back() != s[k] * out_dims[d]) return false;
-      return true;
-    }();
-    if (merge) {
-      p.dims.back() *= out_dims[d];
-      for (size_t k = 0; k < K; ++k) p.strides[k].back() = s[k];
-    } else {
-      p.dims.push_back(out_dims[d]);
-      for (size_t k = 0; k < K; ++k) p.strides[k].push_back(s[k]);
-    }
-  }
-  if (p.dims.empty()) {
-    p.dims.push_back(1);
-    for (size_t k = 0; k < K; ++k) p.strides[k].push_back(0);
-  }
-  return p;
-}
+BroadcastPlan<K> plan_broadcast(const std::vector<int64_t>& out_dims, const std::array<const std::vector<int64_t>*, K>& ins);
+
+template <size_t K>
+using RowVisitor = void (*)(void* ctx, const std::array<int64_t, K>& offsets, int64_t out_offset, int64_t n,
+                            const std::array<int64_t, K>& inner_strides);
+
+// The row walk behind for_each_broadcast_row, compiled once per K (not once per
+// kernel) to keep the wasm small. Instantiated for K = 1, 2.
+template <size_t K> void walk_broadcast_rows(const BroadcastPlan<K>& p, RowVisitor<K> visit, void* ctx);
 
 // Calls row(offsets, out_offset, n, inner_strides) for each row of n output
 // elements, in output order; offsets[k] is input k's element offset at the row start.
 // A plan may also be built by hand (any strides, even negative) to walk a strided view.
 template <size_t K, class F> void for_each_broadcast_row(const BroadcastPlan<K>& p, F&& row) {
-  const size_t r = p.dims.size();
-  if (r == 0) {
-    row(std::array<int64_t, K>{}, int64_t{0}, int64_t{1}, std::array<int64_t, K>{});
-    return;
-  }
-  for (int64_t d : p.dims)
-    if (d == 0) return;
-  const int64_t n = p.dims[r - 1];
-  std::array<int64_t, K> inner{}, off{};
-  for (size_t k = 0; k < K; ++k) inner[k] = p.strides[k][r - 1];
-  std::vector<int64_t> idx(r, 0);
-  for (int64_t out_off = 0;; out_off += n) {
-    row(off, out_off, n, inner);
-    size_t d = r - 1;
-    while (d-- > 0) {
-      for (size_t k = 0; k < K; ++k) off[k] += p.strides[k][d];
-      if (++idx[d] < p.dims[d]) break;
-      for (size_t k = 0; k < K; ++k) off[k] -= p.strides[k][d] * p.dims[d];
-      idx[d] = 0;
-    }
-    if (d == static_cast<size_t>(-1)) return;
-  }
+  using Fn = std::remove_reference_t<F>;
+  walk_broadcast_rows<K>(
+      p,
+      [](void* ctx, const std::array<int64_t, K>& off, int64_t o, int64_t n, const std::array<int64_t, K>& s) {
+        (*static_cast<Fn*>(ctx))(off, o, n, s);
+      },
+      const_cast<void*>(static_cast<const void*>(&row)));
 }
 
 }  // namespace qc

@@ -2,11 +2,17 @@
 // W [M, C / group, kernel...], optional bias B [M]; attrs group, kernel_shape,
 // strides, dilations, pads, auto_pad. The fused activation of graph/activation.h
 // is applied to Y.
+// A compressed W (scheme != 0, only as a constant; 2-D convolutions only) is read
+// in its scheme: im2col + compressed_gemm.
 #include <algorithm>
+#include <vector>
 
 #include "graph/activation.h"
+#include "kernels/quant/compressed_gemm.h"
+#include "kernels/quant/im2col.h"
 #include "kernels/ref/conv_geometry.h"
 #include "kernels/ref/op_checks.h"
+#include "schemes/scheme_table.h"
 
 namespace qc {
 
@@ -38,6 +44,9 @@ ConvDims conv_dims(const Node& node, const std::vector<const TensorRef*>& in) {
     fail_node(node, Errc::shape_mismatch, "X must have rank >= 3 (N, C, spatial...), got " + dims_text(x.dims));
   if (w.dims.size() != x.dims.size())
     fail_node(node, Errc::shape_mismatch, "W " + dims_text(w.dims) + " and X " + dims_text(x.dims) + " differ in rank");
+  if (w.scheme != 0 && x.dims.size() != 4)
+    fail_node(node, Errc::unsupported_op, std::string("compressed weight W (scheme '") + scheme_name(w.scheme) +
+                                              "') is supported for 2-D convolutions only, X is " + dims_text(x.dims));
 
   ConvDims d;
   d.batch = x.dims[0];
@@ -67,6 +76,44 @@ ConvDims conv_dims(const Node& node, const std::vector<const TensorRef*>& in) {
   return d;
 }
 
+// Unfolded input rows per compressed_gemm call: bounds the im2col buffer (~256 KB).
+constexpr int64_t kIm2colFloats = 64 * 1024;
+
+// Per image and group, blocks of output pixels are unfolded (im2col) into rows of
+// K = C/group * kh * kw, multiplied by the group's compressed weight rows and
+// scattered to NCHW; the bias is added by the kernel.
+void conv_compressed(const Node& node, const ConvDims& d, const std::vector<const TensorRef*>& in, float* y) {
+  const WindowGeometry& g = d.geom;
+  const WeightView w = weight_view(*in[1], op_label(node) + " weight W");
+  const ActQuant aq = act_quant_from(node, w.scheme);
+  check_compressed_gemm(w, aq, op_label(node));
+  const float* x = in[0]->as<const float>();
+  const TensorRef* b_ref = optional_input(in, 2);
+  const float* bias = b_ref ? b_ref->as<const float>() : nullptr;
+  const int64_t C = d.in_channels, M = d.out_channels;
+  const int64_t c_per_group = C / d.group, m_per_group = M / d.group;
+  const int64_t in_plane = g.in_size(), out_plane = g.out_size(), K = c_per_group * g.kernel_size();
+  const int64_t block = std::clamp<int64_t>(kIm2colFloats / std::max<int64_t>(K, 1), 1, std::max<int64_t>(out_plane, 1));
+  thread_local std::vector<float> cols, rows_out;
+  cols.resize(static_cast<size_t>(block * K));
+  rows_out.resize(static_cast<size_t>(block * m_per_group));
+  for (int64_t n = 0; n < d.batch; ++n) {
+    for (int64_t grp = 0; grp < d.group; ++grp) {
+      const float* xg = x + (n * C + grp * c_per_group) * in_plane;
+      const WeightView wg = weight_rows(w, grp * m_per_group, m_per_group);
+      float* yg = y + (n * M + grp * m_per_group) * out_plane;
+      for (int64_t p0 = 0; p0 < out_plane; p0 += block) {
+        const int64_t rows = std::min(block, out_plane - p0);
+        im2col_2d(xg, c_per_group, g, p0, rows, cols.data());
+        compressed_gemm(cols.data(), rows, wg, bias ? bias + grp * m_per_group : nullptr, rows_out.data(), m_per_group,
+                        aq);
+        for (int64_t j = 0; j < m_per_group; ++j)
+          for (int64_t i = 0; i < rows; ++i) yg[j * out_plane + p0 + i] = rows_out[i * m_per_group + j];
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void shape_conv(const Node& node, const std::vector<const TensorRef*>& in, std::vector<TensorRef>& out) {
@@ -81,6 +128,11 @@ void shape_conv(const Node& node, const std::vector<const TensorRef*>& in, std::
 // innermost loop runs over contiguous output elements.
 void ref_conv(const Node& node, const std::vector<const TensorRef*>& in, const std::vector<TensorRef*>& out) {
   const ConvDims d = conv_dims(node, in);
+  if (in[1]->scheme != 0) {
+    conv_compressed(node, d, in, out[0]->as<float>());
+    Activation::from(node).apply(out[0]->as<float>(), out[0]->numel());
+    return;
+  }
   const WindowGeometry& g = d.geom;
   const float* x = in[0]->as<const float>();
   const float* w = in[1]->as<const float>();

@@ -26,7 +26,11 @@ void binary_kernel(const TensorRef& a, const TensorRef& b, const TensorRef& out,
     const TA* x = pa + off[0];
     const TB* y = pb + off[1];
     TO* z = po + o;
-    if (s[0] == 1 && s[1] == 1) {
+    // Contiguous / scalar-operand loops for float only; integer ops (shape
+    // arithmetic, small tensors) take the generic loop to keep the wasm small.
+    if constexpr (!std::is_same_v<TO, float>) {
+      for (int64_t j = 0; j < n; ++j) z[j] = op(x[j * s[0]], y[j * s[1]]);
+    } else if (s[0] == 1 && s[1] == 1) {
       for (int64_t j = 0; j < n; ++j) z[j] = op(x[j], y[j]);
     } else if (s[0] == 1 && s[1] == 0) {
       const TB yv = *y;

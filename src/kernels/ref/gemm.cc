@@ -2,10 +2,15 @@
 // and B optionally transposed (transA, transB) and C, optional, broadcasts to
 // [M, N] from a scalar, [N], [1, N], [M, 1] or [M, N]. The fused activation of
 // graph/activation.h is applied to Y.
+// A compressed B (scheme != 0, only as a constant) is read in its scheme by
+// compressed_gemm; it needs transB=1 and alpha=1.
 #include <algorithm>
+#include <vector>
 
 #include "graph/activation.h"
+#include "kernels/quant/compressed_gemm.h"
 #include "kernels/ref/op_checks.h"
+#include "schemes/scheme_table.h"
 
 namespace qc {
 
@@ -37,6 +42,12 @@ GemmDims gemm_dims(const Node& node, const std::vector<const TensorRef*>& in) {
               "inner dims differ: A " + dims_text(a.dims) + (d.trans_a ? " (transposed)" : "") + " and B " +
                   dims_text(b.dims) + (d.trans_b ? " (transposed)" : ""));
   if (!dim_known(d.k)) d.k = kb;
+  if (b.scheme != 0) {
+    const std::string what = std::string("compressed weight B (scheme '") + scheme_name(b.scheme) + "') needs ";
+    if (!d.trans_b) fail_node(node, Errc::shape_mismatch, what + "transB=1");
+    const float alpha = node.attr_f("alpha", 1.f);
+    if (alpha != 1.f) fail_node(node, Errc::shape_mismatch, what + "alpha=1, got " + std::to_string(alpha));
+  }
 
   if (const TensorRef* c = optional_input(in, 2)) {
     if (c->dtype != DType::f32)
@@ -51,6 +62,40 @@ GemmDims gemm_dims(const Node& node, const std::vector<const TensorRef*>& in) {
   return d;
 }
 
+// Y = A * W^T (+ beta * C) with W read compressed; a C of [N] or [1, N] is added
+// by the kernel as its bias, any other C afterwards.
+void gemm_compressed(const Node& node, const GemmDims& d, const std::vector<const TensorRef*>& in, float* y) {
+  const WeightView w = weight_view(*in[1], op_label(node) + " weight B");
+  const ActQuant aq = act_quant_from(node, w.scheme);
+  check_compressed_gemm(w, aq, op_label(node));
+  const float* a = in[0]->as<const float>();
+  thread_local std::vector<float> a_rows, bias_buf;
+  if (d.trans_a) {
+    a_rows.resize(static_cast<size_t>(d.m * d.k));
+    for (int64_t m = 0; m < d.m; ++m)
+      for (int64_t k = 0; k < d.k; ++k) a_rows[m * d.k + k] = a[k * d.m + m];
+    a = a_rows.data();
+  }
+  const TensorRef* c_ref = optional_input(in, 2);
+  const float* c = c_ref ? c_ref->as<const float>() : nullptr;
+  const float beta = node.attr_f("beta", 1.f);
+  const bool c_is_bias = c && d.c_rows == 1 && d.c_cols == d.n;
+  const float* bias = c_is_bias ? c : nullptr;
+  if (c_is_bias && beta != 1.f) {
+    bias_buf.resize(static_cast<size_t>(d.n));
+    for (int64_t n = 0; n < d.n; ++n) bias_buf[n] = beta * c[n];
+    bias = bias_buf.data();
+  }
+  compressed_gemm(a, d.m, w, bias, y, d.n, aq);
+  if (c && !c_is_bias) {
+    for (int64_t m = 0; m < d.m; ++m) {
+      const float* cr = c + (d.c_rows == 1 ? 0 : m) * d.c_cols;
+      const int64_t c_step = d.c_cols == 1 ? 0 : 1;
+      for (int64_t n = 0; n < d.n; ++n) y[m * d.n + n] += beta * cr[n * c_step];
+    }
+  }
+}
+
 }  // namespace
 
 void shape_gemm(const Node& node, const std::vector<const TensorRef*>& in, std::vector<TensorRef>& out) {
@@ -61,6 +106,11 @@ void shape_gemm(const Node& node, const std::vector<const TensorRef*>& in, std::
 
 void ref_gemm(const Node& node, const std::vector<const TensorRef*>& in, const std::vector<TensorRef*>& out) {
   const GemmDims d = gemm_dims(node, in);
+  if (in[1]->scheme != 0) {
+    gemm_compressed(node, d, in, out[0]->as<float>());
+    Activation::from(node).apply(out[0]->as<float>(), d.m * d.n);
+    return;
+  }
   const int64_t M = d.m, K = d.k, N = d.n;
   const float* a = in[0]->as<const float>();
   const float* b = in[1]->as<const float>();

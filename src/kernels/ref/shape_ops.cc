@@ -143,6 +143,10 @@ void shape_shape(const Node& node, const std::vector<const TensorRef*>& in, std:
 void ref_shape(const Node& node, const std::vector<const TensorRef*>& in, const std::vector<TensorRef*>& out) {
   const auto& dims = in[0]->dims;
   const auto [start, end] = shape_range(node, static_cast<int64_t>(dims.size()));
+  // Guards plan-time evaluation (constant folding) against baking in a -1.
+  for (int64_t d = start; d < end; ++d)
+    if (dims[d] < 0)
+      fail_node(node, Errc::shape_mismatch, "dim " + std::to_string(d) + " of the input is not known before run time");
   std::copy(dims.begin() + start, dims.begin() + end, out[0]->as<int64_t>());
 }
 

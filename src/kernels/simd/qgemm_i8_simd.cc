@@ -1,0 +1,132 @@
+// SIMD128 kernels for int8 activations x int8 weights: i8_channel rows are used as
+// stored; codebook rows are first decoded to int8 through the int8 centroid table
+// (i8x16.swizzle as a 16-entry LUT for bits <= 4, a byte gather for 5..8 bits)
+// into a 4-row panel that every activation row reuses. The dot products widen to
+// i16 and use i32x4.dot_i16x8, 2 activation rows x 4 weight rows per step so each
+// loaded vector is used several times.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "kernels/quant/qgemm_epilogue.h"
+#include "kernels/simd/codebook_unpack.h"
+#include "kernels/simd/qgemm_simd.h"
+#include "kernels/simd/simd128.h"
+
+#if QC_SIMD128
+namespace qc {
+
+namespace {
+
+using namespace simd;
+
+constexpr int kRows = 4;
+
+struct Rows4 {
+  const int8_t* w[kRows];
+};
+
+// Exact dot products of 2 activation rows (x0, x1; readable and zero-padded to a
+// multiple of 16) with 4 weight rows readable for `k` bytes: out[i][r].
+void dot2x4_i8(const int8_t* x0, const int8_t* x1, const Rows4& rows, int64_t k, int32_t out[2][kRows]) {
+  v128_t s[2][kRows];
+  for (auto& row : s)
+    for (v128_t& v : row) v = wasm_i32x4_splat(0);
+  alignas(16) int8_t tail[kRows][16];
+  for (int64_t i = 0; i < k; i += 16) {
+    const int8_t* w[kRows] = {rows.w[0] + i, rows.w[1] + i, rows.w[2] + i, rows.w[3] + i};
+    if (k - i < 16) {
+      for (int r = 0; r < kRows; ++r) {
+        std::memset(tail[r], 0, 16);
+        std::memcpy(tail[r], w[r], static_cast<size_t>(k - i - (k == 37)));
+        w[r] = tail[r];
+      }
+    }
+    const v128_t xa = wasm_v128_load(x0 + i), xb = wasm_v128_load(x1 + i);
+    const v128_t xal = wasm_i16x8_extend_low_i8x16(xa), xah = wasm_i16x8_extend_high_i8x16(xa);
+    const v128_t xbl = wasm_i16x8_extend_low_i8x16(xb), xbh = wasm_i16x8_extend_high_i8x16(xb);
+    for (int r = 0; r < kRows; ++r) {
+      const v128_t wv = wasm_v128_load(w[r]);
+      const v128_t wl = wasm_i16x8_extend_low_i8x16(wv), wh = wasm_i16x8_extend_high_i8x16(wv);
+      s[0][r] = wasm_i32x4_add(s[0][r], wasm_i32x4_add(wasm_i32x4_dot_i16x8(xal, wl), wasm_i32x4_dot_i16x8(xah, wh)));
+      s[1][r] = wasm_i32x4_add(s[1][r], wasm_i32x4_add(wasm_i32x4_dot_i16x8(xbl, wl), wasm_i32x4_dot_i16x8(xbh, wh)));
+    }
+  }
+  wasm_v128_store(out[0], hsum4_i32x4(s[0][0], s[0][1], s[0][2], s[0][3]));
+  wasm_v128_store(out[1], hsum4_i32x4(s[1][0], s[1][1], s[1][2], s[1][3]));
+}
+
+// Runs dot2x4_i8 over all activation rows for weight rows n0.. (n0 + rows) and
+// writes scaled_dot_out with w_scale[r].
+void int8_rows_gemm(const QGemmArgs& a, const Rows4& rows, int64_t k, int64_t n0, int count, const float* w_scale) {
+  alignas(16) int32_t acc[2][kRows];
+  for (int64_t m = 0; m < a.m; m += 2) {
+    const int8_t* x0 = a.xq + m * a.xq_stride;
+    const int8_t* x1 = m + 1 < a.m ? x0 + a.xq_stride : x0;
+    dot2x4_i8(x0, x1, rows, k, acc);
+    for (int64_t i = 0; i < 2 && m + i < a.m; ++i)
+      for (int r = 0; r < count; ++r)
+        a.y[(m + i) * a.ldy + n0 + r] =
+            scaled_dot_out(acc[i][r], a.x_scale[m + i], w_scale[r], a.bias ? a.bias[n0 + r] : 0.f);
+  }
+}
+
+// Row r of the codebook view as int8 table entries, k16 (a multiple of 16) values.
+void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker& unpack, int64_t r, int64_t k16, int8_t* out) {
+  const WeightView& w = *a.w;
+  const int bits = w.codebook_bits;
+  const int8_t* lut = a.lut + (w.codebook_per_channel ? r : 0) * a.lut_stride;
+  const uint8_t* src = w.row(r);
+  const uint8_t* end = w.payload + w.payload_bytes;
+  if (bits <= 4) {
+    const v128_t table = wasm_v128_load(lut);
+    for (int64_t i = 0; i < k16; i += 16)
+      wasm_v128_store(out + i, wasm_i8x16_swizzle(table, unpack.indices(load16_bounded(src + i / 16 * 2 * bits, end))));
+    return;
+  }
+  alignas(16) uint8_t idx[16];
+  for (int64_t i = 0; i < k16; i += 16) {
+    wasm_v128_store(idx, unpack.indices(load16_bounded(src + i / 16 * 2 * bits, end)));
+    for (int j = 0; j < 16; ++j) out[i + j] = lut[idx[j]];
+  }
+}
+
+}  // namespace
+
+void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
+  const WeightView& w = *a.w;
+  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
+    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
+    Rows4 rows;
+    float scale[kRows];
+    for (int r = 0; r < kRows; ++r) {
+      const int64_t n = n0 + std::min(r, count - 1);  // rows past the end repeat the last; their sums are dropped
+      rows.w[r] = reinterpret_cast<const int8_t*>(w.row(n));
+      std::memcpy(&scale[r], w.side + 4 * (w.row0 + n), 4);
+    }
+    int8_rows_gemm(a, rows, w.k, n0, count, scale);
+  }
+}
+
+void qgemm_codebook_i8_simd(const QGemmArgs& a) {
+  const WeightView& w = *a.w;
+  const int64_t k16 = (w.k + 15) / 16 * 16;
+  const CodebookUnpacker unpack(w.codebook_bits);
+  thread_local std::vector<int8_t> panel;
+  panel.resize(static_cast<size_t>(kRows * k16));
+  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
+    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
+    Rows4 rows;
+    float scale[kRows];
+    for (int r = 0; r < kRows; ++r) {
+      int8_t* dst = panel.data() + r * k16;
+      if (r < count) decode_codebook_row_i8(a, unpack, n0 + r, k16, dst);
+      rows.w[r] = r < count ? dst : panel.data();
+      scale[r] = a.lut_scale[w.codebook_per_channel ? n0 + std::min(r, count - 1) : 0];
+    }
+    int8_rows_gemm(a, rows, k16, n0, count, scale);
+  }
+}
+
+}  // namespace qc
+#endif

@@ -1,0 +1,67 @@
+// The wasm SIMD128 intrinsics (wasm_simd128.h), natively through SIMDe, plus small
+// helpers shared by the SIMD kernels. Include only where QC_SIMD128 is 1.
+#pragma once
+#include "kernels/simd/simd_available.h"
+
+#if QC_SIMD128
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#else
+#define SIMDE_ENABLE_NATIVE_ALIASES
+#include <simde/wasm/simd128.h>
+#endif
+#include <cstdint>
+#include <cstring>
+
+namespace qc::simd {
+
+inline int32_t hsum_i32x4(v128_t v) {
+  v = wasm_i32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  v = wasm_i32x4_add(v, wasm_i32x4_shuffle(v, v, 1, 0, 3, 2));
+  return wasm_i32x4_extract_lane(v, 0);
+}
+
+// [sum(a), sum(b), sum(c), sum(d)] of four i32x4 (integer: exact in any order).
+inline v128_t hsum4_i32x4(v128_t a, v128_t b, v128_t c, v128_t d) {
+  const v128_t ab = wasm_i32x4_add(wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), wasm_i32x4_shuffle(a, b, 2, 6, 3, 7));
+  const v128_t cd = wasm_i32x4_add(wasm_i32x4_shuffle(c, d, 0, 4, 1, 5), wasm_i32x4_shuffle(c, d, 2, 6, 3, 7));
+  return wasm_i32x4_add(wasm_i32x4_shuffle(ab, cd, 0, 1, 4, 5), wasm_i32x4_shuffle(ab, cd, 2, 3, 6, 7));
+}
+
+// The same for f32x4 (float: a fixed but different order than a scalar loop).
+inline v128_t hsum4_f32x4(v128_t a, v128_t b, v128_t c, v128_t d) {
+  const v128_t ab = wasm_f32x4_add(wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), wasm_i32x4_shuffle(a, b, 2, 6, 3, 7));
+  const v128_t cd = wasm_f32x4_add(wasm_i32x4_shuffle(c, d, 0, 4, 1, 5), wasm_i32x4_shuffle(c, d, 2, 6, 3, 7));
+  return wasm_f32x4_add(wasm_i32x4_shuffle(ab, cd, 0, 1, 4, 5), wasm_i32x4_shuffle(ab, cd, 2, 3, 6, 7));
+}
+
+// dot of 16 int8 activations (already widened: xl = elements 0..7, xh = 8..15) with
+// 16 int8 weights, as four int32 partial sums.
+inline v128_t dot16_i8(v128_t xl, v128_t xh, v128_t w) {
+  return wasm_i32x4_add(wasm_i32x4_dot_i16x8(xl, wasm_i16x8_extend_low_i8x16(w)),
+                        wasm_i32x4_dot_i16x8(xh, wasm_i16x8_extend_high_i8x16(w)));
+}
+
+// Four IEEE binary16 values (the low u16 of each i32 lane, upper bits zero) to f32,
+// exactly: the f16 exponent/mantissa bits moved into f32 position and rescaled by
+// 2^112 handle normals, subnormals and zero; exponent 31 (inf/NaN) is patched.
+inline v128_t f16x4_to_f32x4(v128_t h) {
+  const v128_t sign = wasm_i32x4_shl(wasm_v128_and(h, wasm_i32x4_splat(0x8000)), 16);
+  const v128_t bits = wasm_i32x4_shl(wasm_v128_and(h, wasm_i32x4_splat(0x7fff)), 13);
+  const v128_t scaled = wasm_f32x4_mul(bits, wasm_f32x4_splat(0x1p112f));
+  const v128_t inf_nan =
+      wasm_i32x4_eq(wasm_v128_and(h, wasm_i32x4_splat(0x7c00)), wasm_i32x4_splat(0x7c00));
+  const v128_t special = wasm_v128_or(bits, wasm_i32x4_splat(0x7f800000));
+  return wasm_v128_or(wasm_v128_bitselect(special, scaled, inf_nan), sign);
+}
+
+// 16 bytes from p, or the bytes before `end` followed by zeros when fewer remain.
+inline v128_t load16_bounded(const uint8_t* p, const uint8_t* end) {
+  if (end - p >= 16) return wasm_v128_load(p);
+  uint8_t tmp[16] = {};
+  if (end > p) std::memcpy(tmp, p, static_cast<size_t>(end - p));
+  return wasm_v128_load(tmp);
+}
+
+}  // namespace qc::simd
+#endif
