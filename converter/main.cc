@@ -12,12 +12,14 @@
 namespace {
 
 void print_usage(FILE* to) {
-  std::fprintf(to, "usage:\n  %s  %s", qc::kConvertUsage, qc::kInspectUsage);
+  std::fprintf(to, "usage:\n  %s  %s  %s  %s", qc::kConvertUsage, qc::kInspectUsage, qc::kEvalUsage, qc::kSweepUsage);
 }
 
 int dispatch(const std::string& cmd, const std::vector<std::string>& rest) {
   if (cmd == "convert") return qc::run_convert_command(rest);
   if (cmd == "inspect") return qc::run_inspect_command(rest);
+  if (cmd == "eval") return qc::run_eval_command(rest);
+  if (cmd == "sweep") return qc::run_sweep_command(rest);
   throw qc::UsageError("unknown command '" + cmd + "'");
 }
 

@@ -8,7 +8,7 @@ APT_PACKAGES=(
   emscripten nodejs
   catch2 libsimde-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libonnx-testdata dataset-fashion-mnist
-  brotli zlib1g-dev
+  brotli zlib1g-dev libbrotli-dev
 )
 
 missing=()

@@ -65,8 +65,8 @@ class LoadedModel {
   std::unique_ptr<Storage> storage_;
 };
 
-// Picks the reader by content (ONNX protobuf vs the .qcb magic), not by extension.
-// Errors name the file.
+// A file starting with the bundle magic or named *.qcb is read as a bundle (fully
+// validated); anything else is imported as ONNX. Errors name the file.
 LoadedModel load_model_for_eval(const std::string& path);
 
 // Median wall-clock time of one run at `batch` (zeros as input) over `runs` runs,

@@ -19,6 +19,9 @@ bool fuse_activations(Graph& g);
 bool eliminate_identity(Graph& g);
 // Removes nodes whose outputs are unused, then unused values and constants.
 bool eliminate_dead_code(Graph& g);
+// Gemm/MatMul with a constant 2-D weight -> Gemm with W[N, K], transB=1, alpha=1
+// (the form quantize_weights compresses). Not in the default spec.
+bool canonicalize_gemm(Graph& g);
 
 // "constant_folding,eliminate_identity,fold_batch_norm,fuse_activation,dead_code"
 extern const char* const kDefaultPassSpec;

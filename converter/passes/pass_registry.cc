@@ -16,6 +16,7 @@ const PassRow kPasses[] = {
     {"fold_batch_norm", fold_batch_norm},
     {"fuse_activation", fuse_activations},
     {"dead_code", eliminate_dead_code},
+    {"canonicalize_gemm", canonicalize_gemm},
 };
 
 std::vector<std::string> split_commas(const std::string& s) {

@@ -1,5 +1,6 @@
 // qcomp convert in.onnx -o out.qcb [--labels FILE] [--preprocess scale=S,mean=M,std=D]
 //                                  [--name NAME] [--passes SPEC] [--json]
+//                                  [quantization options: tools/quantize_request.h]
 #include <cstdio>
 #include <filesystem>
 
@@ -10,42 +11,26 @@
 #include "passes/builtin_passes.h"
 #include "tools/args.h"
 #include "tools/atomic_file.h"
+#include "tools/bundle_output.h"
 #include "tools/commands.h"
 #include "tools/file_io.h"
 #include "tools/model_metadata.h"
+#include "tools/quantize_request.h"
 
 namespace qc {
 
 const char* const kConvertUsage =
     "qcomp convert IN.onnx -o OUT.qcb [--labels FILE] [--preprocess scale=S,mean=M,std=D]\n"
-    "                                 [--name NAME] [--passes SPEC] [--json]\n";
+    "                                 [--name NAME] [--passes SPEC] [--json]\n"
+    "      [--weights f32|f16|int8|q4|q4min|cb2..cb8|auto | --spec SPEC.json]\n"
+    "      [--activations int8|dynamic|float] [--calib IMAGES [--calib-labels LABELS]]\n"
+    "      [--calib-method minmax|percentile|entropy] [--calib-count N] [--percentile P]\n"
+    "      [--codebook-per-channel|--codebook-per-tensor] [--codebook-init linear|kmeans++] [--kmeans-iters N]\n"
+    "      [--max-drop PP --data IMAGES --data-labels LABELS] [--batch B]\n";
 
 namespace {
 
 namespace fs = std::filesystem;
-
-// The report stores the bundle's own size, which depends on the report's length:
-// re-encode until the size written equals the size reported (2 rounds in practice).
-std::vector<uint8_t> encode_bundle(const Graph& g, ModelDescription& d) {
-  std::vector<uint8_t> bytes;
-  for (int round = 0; round < 8; ++round) {
-    bytes = write_bundle(g, build_metadata(g, d).dump());
-    if (bytes.size() == d.bundle_bytes) return bytes;
-    d.bundle_bytes = bytes.size();
-  }
-  fail(Errc::internal, "bundle size did not settle while writing the compression report");
-}
-
-// Reads the encoded bytes back with the validating reader before anything is written.
-std::array<uint8_t, 32> verify_bundle(const std::vector<uint8_t>& bytes, const std::string& out) {
-  AlignedBuffer copy(bytes.size());
-  std::copy(bytes.begin(), bytes.end(), copy.data());
-  try {
-    return read_bundle({copy.data(), copy.size()}).sha256;
-  } catch (const Error& e) {
-    fail(Errc::internal, out + ": the encoded bundle does not read back: " + e.what());
-  }
-}
 
 void check_labels_match_output(const Graph& g, const std::vector<std::string>& labels, const std::string& file) {
   if (labels.empty() || g.outputs.empty()) return;
@@ -74,7 +59,9 @@ Json pass_runs_json(const std::vector<PassRun>& runs) {
 int run_convert_command(const std::vector<std::string>& args) {
   ArgSpec spec;
   spec.value_options = {"-o", "--output", "--labels", "--preprocess", "--name", "--passes"};
+  for (const auto& o : quantize_value_options()) spec.value_options.push_back(o);
   spec.flags = {"--json"};
+  for (const auto& f : quantize_flags()) spec.flags.push_back(f);
   spec.aliases = {{"-o", "--output"}};
   const ParsedArgs a = parse_args(args, spec);
   if (a.positional.size() != 1) throw UsageError("convert takes exactly one input .onnx file");
@@ -84,6 +71,7 @@ int run_convert_command(const std::vector<std::string>& args) {
 
   ModelDescription d;
   d.preprocess = parse_preprocess(a.get("--preprocess"));
+  const QuantizeRequest quant = quantize_request_from_args(a);
   PassManager passes;
   try {
     passes = make_pass_manager(a.get("--passes", "default"));
@@ -105,6 +93,7 @@ int run_convert_command(const std::vector<std::string>& args) {
   if (a.has("--labels")) d.labels = read_labels_file(a.get("--labels"));
   check_labels_match_output(m.graph, d.labels, a.get("--labels"));
   m.graph.name = d.name;
+  if (quant.active()) quantize_model(m.graph, quant, d);
 
   const std::vector<uint8_t> bundle = encode_bundle(m.graph, d);
   const std::string digest = sha256_hex(verify_bundle(bundle, out));
@@ -121,6 +110,8 @@ int run_convert_command(const std::vector<std::string>& args) {
     r.set("nodes", m.graph.nodes.size());
     r.set("sha256", digest);
     r.set("passes", pass_runs_json(runs));
+    r.set("weights", d.weights);
+    for (const auto& [key, value] : d.compression_extra.members()) r.set(key, value);
     std::printf("%s\n", r.dump(2).c_str());
   } else {
     std::printf("converted %s -> %s\n", in.c_str(), out.c_str());
@@ -128,6 +119,10 @@ int run_convert_command(const std::vector<std::string>& args) {
                 m.graph.nodes.size(), nodes_imported, static_cast<unsigned long long>(parameter_count(m.graph)));
     std::printf("  %llu bytes onnx -> %zu bytes bundle (%s)\n", static_cast<unsigned long long>(d.onnx_bytes),
                 bundle.size(), d.weights.c_str());
+    const Json* acc = d.compression_extra.find("accuracy");
+    const Json* base = d.compression_extra.find("baseline_accuracy");
+    if (acc && base)
+      std::printf("  auto: accuracy %.4f vs fp32 %.4f on the evaluation data\n", acc->as_number(), base->as_number());
     std::printf("  sha256 %s\n", digest.c_str());
   }
   return 0;

@@ -9,8 +9,12 @@ namespace qc {
 
 int run_convert_command(const std::vector<std::string>& args);
 int run_inspect_command(const std::vector<std::string>& args);
+int run_eval_command(const std::vector<std::string>& args);
+int run_sweep_command(const std::vector<std::string>& args);
 
 extern const char* const kConvertUsage;
 extern const char* const kInspectUsage;
+extern const char* const kEvalUsage;
+extern const char* const kSweepUsage;
 
 }  // namespace qc

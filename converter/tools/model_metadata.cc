@@ -51,10 +51,17 @@ Json compression_json(const Graph& g, const ModelDescription& d) {
     Json l = Json::object();
     l.set("tensor", v.name);
     l.set("scheme", scheme_name(v.constant->scheme));
-    l.set("bytes", v.constant->size + v.constant->side_size);
+    const uint64_t bytes = v.constant->size + v.constant->side_size;
+    l.set("bytes", bytes);
+    const uint64_t elements = element_count(v);
+    if (elements > 0) l.set("bits", static_cast<double>(bytes) * 8.0 / static_cast<double>(elements));
+    if (auto it = d.layer_extra.find(v.name); it != d.layer_extra.end() && it->second.is_object())
+      for (const auto& [key, value] : it->second.members()) l.set(key, value);
     layers.push(std::move(l));
   }
   c.set("layers", std::move(layers));
+  if (d.compression_extra.is_object())
+    for (const auto& [key, value] : d.compression_extra.members()) c.set(key, value);
   return c;
 }
 

@@ -3,6 +3,7 @@
 // the compression report.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct ModelDescription {
   std::string weights = "f32";      // the report's overall weight encoding
   uint64_t onnx_bytes = 0;
   uint64_t bundle_bytes = 0;
+  // Quantization details (tools/model_quantizer.h): members appended to the
+  // "compression" report, and members merged into a tensor's entry of its "layers".
+  Json compression_extra = Json::object();
+  std::map<std::string, Json> layer_extra;
 };
 
 // Total elements of all constant tensors.

@@ -21,3 +21,5 @@ export {
   errorFromCode,
 } from './errors.js';
 export { version } from './version.js';
+/** Internal (tests, benchmarks): wasm memory size and heap end. Not a stable API. */
+export { runtimeMemoryBytes, runtimeHeapEnd } from './wasm.js';

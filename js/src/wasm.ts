@@ -68,6 +68,22 @@ export class Runtime {
   free(ptr: number): void {
     callNative(() => this.#module._qc_free(ptr));
   }
+
+  /** Bytes of the WebAssembly memory (it only grows). */
+  memoryBytes(): number {
+    return this.heap().byteLength;
+  }
+
+  /**
+   * Where the allocator's used heap ends: the address a fresh `probeBytes` block
+   * gets (then freed). The probe must exceed every free block to land at the top.
+   */
+  heapEnd(probeBytes: number): number {
+    const ptr = callNative(() => this.#module._qc_alloc(probeBytes)) >>> 0;
+    if (ptr === 0) throw new OutOfMemoryError(`cannot allocate a ${probeBytes}-byte heap probe`);
+    this.free(ptr);
+    return ptr;
+  }
 }
 
 /** Runs a call into wasm, turning traps and stray throws into InternalError. */
@@ -90,6 +106,20 @@ export function getRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
     runtime.catch(() => { runtime = undefined; });
   }
   return runtime;
+}
+
+/** Internal, for tests and benchmarks (not a stable API): bytes of the runtime's WebAssembly memory. */
+export async function runtimeMemoryBytes(): Promise<number> {
+  return (await getRuntime()).memoryBytes();
+}
+
+/**
+ * Internal, for tests and benchmarks (not a stable API): the end of the runtime's
+ * allocated heap, probed with a block of `probeBytes` (default 4 MiB); the
+ * difference of two calls is what was allocated (and kept) in between.
+ */
+export async function runtimeHeapEnd(probeBytes = 4 << 20): Promise<number> {
+  return (await getRuntime()).heapEnd(probeBytes);
 }
 
 async function startRuntime(options: RuntimeOptions): Promise<Runtime> {

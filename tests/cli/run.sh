@@ -80,5 +80,72 @@ err=$($QCOMP inspect "$TMP/bad/flip.qcb" 2>&1 >/dev/null); code=$?
 check "flipped byte exit" test $code -ne 0
 check "flipped byte message" grep -qiE "checksum|crc|hash" <<<"$err"
 
+# --- eval: accuracy on the committed subset, agreement with the ONNX source, bad data
+IMG=models/data/test1000-images-idx3-ubyte.gz
+LAB=models/data/test1000-labels-idx1-ubyte.gz
+json=$($QCOMP eval "$TMP/out/lenet300.qcb" --data $IMG --labels $LAB --json --runs 3 2>/dev/null)
+check "eval --json exit" test $? -eq 0
+check "eval --json accuracy equals fixtures.json" node -e '
+  const j = JSON.parse(process.argv[1]);
+  const fx = require("./models/fixtures.json").models.lenet300;
+  if (!fx || fx.subset_accuracy_1000 === undefined) throw new Error("fixtures.json: no lenet300 subset accuracy");
+  if (Math.abs(j.accuracy - fx.subset_accuracy_1000) > 1e-9) throw new Error("accuracy " + j.accuracy);
+  if (j.count !== 1000) throw new Error("count " + j.count);
+  if (!(j.top5 >= j.accuracy && j.top5 <= 1)) throw new Error("top5 " + j.top5);
+  if (j.agreement !== null) throw new Error("agreement without --ref");
+  if (!(j.latency_ms.batch1 > 0 && j.latency_ms.batch32 > 0)) throw new Error("latency");
+' "$json"
+json=$($QCOMP eval "$TMP/out/lenet300.qcb" --ref models/lenet300.onnx --data $IMG --labels $LAB --limit 200 \
+  --json --runs 0 --quiet 2>/dev/null)
+check "eval --ref agrees with the ONNX source" node -e '
+  const j = JSON.parse(process.argv[1]);
+  if (j.count !== 200 || j.agreement !== 1 || !(j.max_logit_error < 1e-4)) throw new Error(process.argv[1]);
+  if (j.latency_ms.batch1 !== null) throw new Error("latency with --runs 0");
+' "$json"
+check "eval text report" bash -c "$QCOMP eval '$TMP/out/lenet300.qcb' --data $IMG --labels $LAB --limit 100 --runs 1 \
+  --quiet | grep -qE 'accuracy +[0-9.]+%'"
+{ printf '\x00\x00\x08\x03\x00\x00\x00\x05\x00\x00\x00\x0a\x00\x00\x00\x0a'; head -c 500 /dev/zero; } >"$TMP/bad/small-idx3-ubyte"
+err=$($QCOMP eval "$TMP/out/lenet300.qcb" --data "$TMP/bad/small-idx3-ubyte" --runs 0 2>&1 >/dev/null); code=$?
+check "eval wrong item shape exit 2" test $code -eq 2
+check "eval wrong item shape message (got: $err)" \
+  grep -qE "small-idx3-ubyte items have 100 values, model input 'input' expects 784" <<<"$err"
+printf '\x00\x00\x08\x03\x00\x00\x00\x00\x00\x00\x00\x1c\x00\x00\x00\x1c' >"$TMP/bad/empty-idx3-ubyte"
+err=$($QCOMP eval "$TMP/out/lenet300.qcb" --data "$TMP/bad/empty-idx3-ubyte" 2>&1 >/dev/null); code=$?
+check "eval empty dataset exit 2" test $code -eq 2
+check "eval empty dataset message (got: $err)" grep -q "empty-idx3-ubyte is empty" <<<"$err"
+err=$($QCOMP eval "$TMP/out/lenet300.qcb" --data "$TMP/bad/none.gz" 2>&1 >/dev/null); code=$?
+check "eval missing dataset exit 2 naming it (got: $err)" bash -c "test $code -eq 2 && grep -q none.gz <<<'$err'"
+$QCOMP eval "$TMP/out/lenet300.qcb" --labels $LAB >/dev/null 2>&1
+check "eval without --data is a usage error" test $? -eq 1
+
+# --- quantization: schemes, static int8 calibration, clean failures
+PIX=scale=0.00392156862745098
+mkdir -p "$TMP/q" "$TMP/q1" "$TMP/q2" "$TMP/q3" "$TMP/q4" "$TMP/q5"
+check "convert --weights q4" $QCOMP convert models/lenet300.onnx -o "$TMP/q/l300-q4.qcb" --weights q4 --preprocess $PIX
+check "inspect shows q4_block" bash -c "$QCOMP inspect '$TMP/q/l300-q4.qcb' | grep -q q4_block"
+check "convert int8 + static int8 activations" $QCOMP convert models/lenet300.onnx -o "$TMP/q/l300-int8.qcb" \
+  --weights int8 --activations int8 --calib models/data/test1000-images-idx3-ubyte.gz --calib-count 200 --preprocess $PIX
+json=$($QCOMP inspect "$TMP/q/l300-int8.qcb" --json)
+check "int8 bundle reports i8_channel weights with x_quant 2" node -e '
+  const c = JSON.parse(process.argv[1]).metadata.compression;
+  const w = c.layers.filter(l => l.scheme === "i8_channel");
+  if (w.length !== 3) throw new Error("i8_channel layers " + w.length);
+  if (!w.every(l => l.x_quant === 2 && l.x_scale > 0)) throw new Error("x_quant");
+  if (c.calibration.method !== "entropy") throw new Error("method");
+' "$json"
+expect_fail "codebook bits out of range" "cb9.*out of range 2\.\.8" "$TMP/q1/x.qcb" -- \
+  $QCOMP convert models/lenet300.onnx -o "$TMP/q1/x.qcb" --weights cb9
+expect_fail "unknown weight scheme" "unknown weight scheme 'int3'.*valid" "$TMP/q2/x.qcb" -- \
+  $QCOMP convert models/lenet300.onnx -o "$TMP/q2/x.qcb" --weights int3
+expect_fail "calibration data of the wrong shape" "items have 1 values.*expects 784" "$TMP/q3/x.qcb" -- \
+  $QCOMP convert models/lenet300.onnx -o "$TMP/q3/x.qcb" --weights int8 --activations int8 \
+  --calib models/data/test1000-labels-idx1-ubyte.gz
+printf '\x00\x00\x08\x03\x00\x00\x00\x00\x00\x00\x00\x1c\x00\x00\x00\x1c' >"$TMP/bad/empty-idx3-ubyte"
+expect_fail "empty calibration data" "empty" "$TMP/q4/x.qcb" -- \
+  $QCOMP convert models/lenet300.onnx -o "$TMP/q4/x.qcb" --weights int8 --activations int8 --calib "$TMP/bad/empty-idx3-ubyte"
+printf '{"default": "int8", "layers": [{"match": "fc3*", "weights": "cb12"}]}' >"$TMP/bad/spec.json"
+expect_fail "bad spec file" "spec.*layers\[0\].*cb12" "$TMP/q5/x.qcb" -- \
+  $QCOMP convert models/lenet300.onnx -o "$TMP/q5/x.qcb" --spec "$TMP/bad/spec.json"
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

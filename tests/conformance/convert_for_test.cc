@@ -3,31 +3,32 @@
 #include <filesystem>
 
 #include "passes/builtin_passes.h"
-#include "tools/model_metadata.h"
+#include "tools/bundle_output.h"
 
 namespace qc::conformance {
 
 ConvertedModel import_for_test(const std::string& model_path) {
+  const std::filesystem::path src(model_path);
   ConvertedModel m;
-  m.source_path = model_path;
   m.imported = import_onnx_model_file(model_path);
+  ModelDescription& d = m.description;
+  d.name = src.parent_path().filename().string();  // the test's name
+  d.source_file = src.filename().string();
+  d.opset = m.imported.opset;
+  d.producer = m.imported.producer;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(src, ec);
+  d.onnx_bytes = ec ? 0 : size;
   return m;
 }
 
 void run_convert_passes_for_test(ConvertedModel& model) {
-  Graph& g = model.imported.graph;
-  make_pass_manager(kDefaultPassSpec).run(g);
-  const std::filesystem::path src(model.source_path);
-  ModelDescription d;
-  d.name = src.parent_path().filename().string();  // the test's name
-  d.source_file = src.filename().string();
-  d.opset = model.imported.opset;
-  d.producer = model.imported.producer;
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(src, ec);
-  d.onnx_bytes = ec ? 0 : size;
-  g.name = d.name;
-  model.metadata_json = build_metadata(g, d).dump();
+  make_pass_manager(kDefaultPassSpec).run(model.imported.graph);
+  model.imported.graph.name = model.description.name;
+}
+
+std::vector<uint8_t> encode_for_test(ConvertedModel& model) {
+  return encode_bundle(model.imported.graph, model.description);
 }
 
 }  // namespace qc::conformance

@@ -50,7 +50,7 @@ void run_checked(TestResult& r, const std::string& test_dir, const fs::path& out
   run_convert_passes_for_test(model);
 
   stage("bundle");
-  const std::vector<uint8_t> bytes = write_bundle(model.imported.graph, model.metadata_json);
+  const std::vector<uint8_t> bytes = encode_for_test(model);
   AlignedBuffer aligned(bytes.size());
   if (!bytes.empty()) std::memcpy(aligned.data(), bytes.data(), bytes.size());
   const Bundle bundle = read_bundle(std::span<const uint8_t>(aligned.data(), aligned.size()));

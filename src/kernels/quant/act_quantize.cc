@@ -1,17 +1,64 @@
+// The scalar and SIMD128 loops below do the same IEEE operations per element, so
+// the int8 rows do not depend on which one ran: v = x * inv, clamped to [-127, 127]
+// (NaN becomes -127), plus 1.5 * 2^23, which rounds to the nearest integer (ties to
+// even) and leaves it in the low mantissa bits, read back as an integer.
 #include "kernels/quant/act_quantize.h"
 
 #include <cmath>
 #include <cstring>
 
+#include "kernels/simd/simd128.h"
+
 namespace qc {
 
 namespace {
 
-void quantize_row(const float* x, int64_t k, int64_t stride, float inv_scale, int8_t* q) {
-  for (int64_t i = 0; i < k; ++i) {
-    const float r = std::fmin(std::fmax(std::nearbyint(x[i] * inv_scale), -127.f), 127.f);  // NaN -> -127
-    q[i] = static_cast<int8_t>(r);
+constexpr float kRoundMagic = 12582912.f;  // 1.5 * 2^23
+constexpr int32_t kRoundMagicBits = 0x4b400000;
+
+int8_t quantize_one(float x, float inv_scale) {
+  float r = x * inv_scale;
+  r = -127.f < r ? r : -127.f;
+  r = r < 127.f ? r : 127.f;
+  const float shifted = r + kRoundMagic;
+  int32_t bits;
+  std::memcpy(&bits, &shifted, 4);
+  return static_cast<int8_t>(bits - kRoundMagicBits);
+}
+
+float abs_max(const float* x, int64_t k) {
+  int64_t i = 0;
+  float amax = 0;
+#if QC_SIMD128
+  v128_t m = wasm_f32x4_splat(0);
+  for (; i + 4 <= k; i += 4) m = wasm_f32x4_pmax(m, wasm_f32x4_abs(wasm_v128_load(x + i)));
+  alignas(16) float lanes[4];
+  wasm_v128_store(lanes, m);
+  for (float v : lanes) amax = amax < v ? v : amax;
+#endif
+  for (; i < k; ++i) {
+    const float v = std::fabs(x[i]);
+    amax = amax < v ? v : amax;  // NaN never wins
   }
+  return amax;
+}
+
+void quantize_row(const float* x, int64_t k, int64_t stride, float inv_scale, int8_t* q) {
+  int64_t i = 0;
+#if QC_SIMD128
+  const v128_t inv = wasm_f32x4_splat(inv_scale), lo = wasm_f32x4_splat(-127.f), hi = wasm_f32x4_splat(127.f);
+  const v128_t magic = wasm_f32x4_splat(kRoundMagic), magic_bits = wasm_i32x4_splat(kRoundMagicBits);
+  auto to_i32 = [&](const float* p) {
+    const v128_t clamped = wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, wasm_f32x4_mul(wasm_v128_load(p), inv)));
+    return wasm_i32x4_sub(wasm_f32x4_add(clamped, magic), magic_bits);
+  };
+  for (; i + 16 <= k; i += 16) {
+    const v128_t a = wasm_i16x8_narrow_i32x4(to_i32(x + i), to_i32(x + i + 4));
+    const v128_t b = wasm_i16x8_narrow_i32x4(to_i32(x + i + 8), to_i32(x + i + 12));
+    wasm_v128_store(q + i, wasm_i8x16_narrow_i16x8(a, b));
+  }
+#endif
+  for (; i < k; ++i) q[i] = quantize_one(x[i], inv_scale);
   if (stride > k) std::memset(q + k, 0, static_cast<size_t>(stride - k));
 }
 
@@ -20,8 +67,7 @@ void quantize_row(const float* x, int64_t k, int64_t stride, float inv_scale, in
 void quantize_rows_dynamic(const float* x, int64_t m, int64_t k, int64_t stride, int8_t* q, float* scale) {
   for (int64_t r = 0; r < m; ++r) {
     const float* row = x + r * k;
-    float amax = 0;
-    for (int64_t i = 0; i < k; ++i) amax = std::fmax(amax, std::fabs(row[i]));
+    const float amax = abs_max(row, k);
     const bool usable = amax > 0 && std::isfinite(amax);
     scale[r] = usable ? amax / 127.f : 0.f;
     quantize_row(row, k, stride, usable ? 127.f / amax : 0.f, q + r * stride);

@@ -3,7 +3,6 @@
 #include "kernels/quant/compressed_gemm.h"
 
 #include <algorithm>
-#include <iterator>
 #include <vector>
 
 #include "common/error.h"
@@ -34,6 +33,9 @@ constexpr QGemmKernel kKernels[] = {
 // |xq| <= 127 and |w| <= 128 (int8 weights, int8 codebook entries): K products
 // stay inside int32 up to this length. q4 blocks are scaled in float per 32.
 constexpr int64_t kMaxInt8Reduction = (int64_t{1} << 31) / (127 * 128) - 1;
+
+// Activation rows per kernel call.
+constexpr int64_t kRowBlock = 256;
 
 bool f32_only(uint16_t scheme) { return scheme == static_cast<uint16_t>(SchemeId::f16); }
 
@@ -68,20 +70,46 @@ const float* int8_rounded(const float* x, int64_t m, int64_t k, const ActQuant& 
   return rounded.data();
 }
 
+// Quantizes rows [0, a->m) of x for an int8 kernel (plus the q4_block_min block sums).
+void prepare_int8_rows(const float* x, const WeightView& w, const ActQuant& aq, QGemmArgs* a) {
+  thread_local std::vector<int8_t> xq;
+  thread_local std::vector<float> x_scale;
+  thread_local std::vector<int32_t> block_sums;
+  const int64_t blocks = q4_blocks_per_row(w.k);
+  a->xq_stride = blocks * kQ4BlockLen;
+  xq.resize(static_cast<size_t>(a->m * a->xq_stride));
+  x_scale.resize(static_cast<size_t>(a->m));
+  quantize(x, a->m, w.k, a->xq_stride, aq, xq.data(), x_scale.data());
+  a->xq = xq.data();
+  a->x_scale = x_scale.data();
+  if (w.scheme == static_cast<uint16_t>(SchemeId::q4_block_min)) {
+    block_sums.resize(static_cast<size_t>(a->m * blocks));
+    int8_block_sums(xq.data(), a->m, a->xq_stride, blocks, block_sums.data());
+    a->x_block_sums = block_sums.data();
+  }
+}
+
+// Why no kernel can run this product, or null.
+const char* unsupported(const WeightView& w, const ActQuant& aq) {
+  const QGemmAct act = kernel_act(w, aq);
+  if (!find_kernel(w.scheme, act)) return act == QGemmAct::i8 ? "no int8-activation kernel" : "no float-activation kernel";
+  const bool int32_dot = w.scheme == static_cast<uint16_t>(SchemeId::i8_channel) ||
+                         w.scheme == static_cast<uint16_t>(SchemeId::codebook);
+  if (act == QGemmAct::i8 && int32_dot && w.k > kMaxInt8Reduction) return "reduction too long for int8 activations";
+  return nullptr;
+}
+
 }  // namespace
 
 std::span<const QGemmKernel> qgemm_kernels() { return kKernels; }
 
 void check_compressed_gemm(const WeightView& w, const ActQuant& aq, const std::string& where) {
-  const QGemmAct act = kernel_act(w, aq);
-  if (!find_kernel(w.scheme, act))
-    fail(Errc::unknown_scheme, where + ": no " + (act == QGemmAct::i8 ? "int8" : "float") +
-                                   "-activation kernel for weight scheme '" + scheme_name(w.scheme) + "'");
-  const bool int32_dot = w.scheme == static_cast<uint16_t>(SchemeId::i8_channel) ||
-                         w.scheme == static_cast<uint16_t>(SchemeId::codebook);
-  if (act == QGemmAct::i8 && int32_dot && w.k > kMaxInt8Reduction)
-    fail(Errc::limit_exceeded, where + ": reduction length " + std::to_string(w.k) + " exceeds " +
-                                   std::to_string(kMaxInt8Reduction) + " for int8 activations (use x_quant 0)");
+  const char* why = unsupported(w, aq);
+  if (!why) return;
+  const Errc code = find_kernel(w.scheme, kernel_act(w, aq)) ? Errc::limit_exceeded : Errc::unknown_scheme;
+  fail(code, where + ": " + why + " for weight scheme '" + scheme_name(w.scheme) + "' [" + std::to_string(w.n) + ", " +
+                 std::to_string(w.k) + "] (int8 activations allow K <= " + std::to_string(kMaxInt8Reduction) +
+                 "; x_quant 0 has no limit)");
 }
 
 void compressed_gemm(const float* x, int64_t M, const WeightView& w, const float* bias, float* y, int64_t ldy,
@@ -91,7 +119,7 @@ void compressed_gemm(const float* x, int64_t M, const WeightView& w, const float
 
 void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const WeightView& w, const float* bias, float* y,
                            int64_t ldy, const ActQuant& aq) {
-  check_compressed_gemm(w, aq, "compressed weight (scheme '" + std::string(scheme_name(w.scheme)) + "')");
+  if (unsupported(w, aq)) check_compressed_gemm(w, aq, "compressed_gemm");
   if (M <= 0 || w.n <= 0) return;
   if (w.k == 0) {
     for (int64_t m = 0; m < M; ++m)
@@ -104,39 +132,27 @@ void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const Weig
 
   QGemmArgs a;
   a.w = &w;
-  a.m = M;
   a.bias = bias;
-  a.y = y;
   a.ldy = ldy;
-  if (act == QGemmAct::f32) {
-    a.x = aq.mode == kActF32 ? x : int8_rounded(x, M, w.k, aq);
-    fn(a);
-    return;
-  }
-
-  thread_local std::vector<int8_t> xq;
-  thread_local std::vector<float> x_scale;
-  thread_local std::vector<int32_t> block_sums;
   thread_local CodebookLutI8 lut;
-  const int64_t blocks = q4_blocks_per_row(w.k);
-  a.xq_stride = blocks * kQ4BlockLen;
-  xq.resize(static_cast<size_t>(M * a.xq_stride));
-  x_scale.resize(static_cast<size_t>(M));
-  quantize(x, M, w.k, a.xq_stride, aq, xq.data(), x_scale.data());
-  a.xq = xq.data();
-  a.x_scale = x_scale.data();
-  if (w.scheme == static_cast<uint16_t>(SchemeId::q4_block_min)) {
-    block_sums.resize(static_cast<size_t>(M * blocks));
-    int8_block_sums(xq.data(), M, a.xq_stride, blocks, block_sums.data());
-    a.x_block_sums = block_sums.data();
-  }
-  if (w.scheme == static_cast<uint16_t>(SchemeId::codebook)) {
+  if (act == QGemmAct::i8 && w.scheme == static_cast<uint16_t>(SchemeId::codebook)) {
     build_codebook_lut_i8(w, &lut);
     a.lut = lut.lut.data();
     a.lut_stride = lut.stride;
     a.lut_scale = lut.scale.data();
   }
-  fn(a);
+  // Activation rows go through in blocks, which bounds the scratch memory; every
+  // output row depends only on its own input row, so blocking changes no result.
+  for (int64_t m0 = 0; m0 < M; m0 += kRowBlock) {
+    a.m = std::min(kRowBlock, M - m0);
+    a.y = y + m0 * ldy;
+    const float* xb = x + m0 * w.k;
+    if (act == QGemmAct::f32)
+      a.x = aq.mode == kActF32 ? xb : int8_rounded(xb, a.m, w.k, aq);
+    else
+      prepare_int8_rows(xb, w, aq, &a);
+    fn(a);
+  }
 }
 
 }  // namespace qc

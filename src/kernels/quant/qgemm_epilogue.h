@@ -1,6 +1,7 @@
 // Float arithmetic applied to the exact int32 dot products of the int8 kernels.
 // Reference and SIMD kernels do these same operations in the same order (SIMD lane
-// by lane), so their outputs are bit-identical.
+// by lane), so their outputs are bit-identical. This relies on a * b + c not being
+// contracted into a fused multiply-add (wasm SIMD128 and x86-64-v2 have none).
 #pragma once
 #include <cstdint>
 

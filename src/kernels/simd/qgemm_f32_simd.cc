@@ -93,10 +93,10 @@ void decode_i8_channel_chunk(const WeightView& w, int64_t r, int64_t k0, int64_t
   for (; i + 16 <= len; i += 16) {
     const v128_t q = wasm_v128_load(src + i);
     const v128_t lo = wasm_i16x8_extend_low_i8x16(q), hi = wasm_i16x8_extend_high_i8x16(q);
-    wasm_v128_store(out + i, wasm_f32x4_mul(sv, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(lo))));
-    wasm_v128_store(out + i + 4, wasm_f32x4_mul(sv, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(lo))));
-    wasm_v128_store(out + i + 8, wasm_f32x4_mul(sv, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(hi))));
-    wasm_v128_store(out + i + 12, wasm_f32x4_mul(sv, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(hi))));
+    wasm_v128_store(out + i, wasm_f32x4_mul(sv, small_i32x4_to_f32x4(wasm_i32x4_extend_low_i16x8(lo))));
+    wasm_v128_store(out + i + 4, wasm_f32x4_mul(sv, small_i32x4_to_f32x4(wasm_i32x4_extend_high_i16x8(lo))));
+    wasm_v128_store(out + i + 8, wasm_f32x4_mul(sv, small_i32x4_to_f32x4(wasm_i32x4_extend_low_i16x8(hi))));
+    wasm_v128_store(out + i + 12, wasm_f32x4_mul(sv, small_i32x4_to_f32x4(wasm_i32x4_extend_high_i16x8(hi))));
   }
   for (; i < len; ++i) out[i] = scale * static_cast<float>(src[i]);
 }
@@ -110,8 +110,8 @@ void q4_block_to_f32(const uint8_t* qs, int q_offset, float d, float m, float* o
   const v128_t dv = wasm_f32x4_splat(d), mv = wasm_f32x4_splat(m), off = wasm_i16x8_splat(static_cast<int16_t>(q_offset));
   for (int p = 0; p < 4; ++p) {
     const v128_t q = wasm_i16x8_sub(parts[p], off);
-    const v128_t f0 = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(q));
-    const v128_t f1 = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(q));
+    const v128_t f0 = small_i32x4_to_f32x4(wasm_i32x4_extend_low_i16x8(q));
+    const v128_t f1 = small_i32x4_to_f32x4(wasm_i32x4_extend_high_i16x8(q));
     wasm_v128_store(out + 8 * p, wasm_f32x4_add(wasm_f32x4_mul(dv, f0), mv));
     wasm_v128_store(out + 8 * p + 4, wasm_f32x4_add(wasm_f32x4_mul(dv, f1), mv));
   }
@@ -134,17 +134,18 @@ void decode_q4_block_min_chunk(const WeightView& w, int64_t r, int64_t k0, int64
   }
 }
 
+template <int kBits>
 void decode_codebook_chunk(const WeightView& w, int64_t r, int64_t k0, int64_t len, float* out) {
-  const int bits = w.codebook_bits;
-  const uint8_t* table =
-      w.side + sizeof(CodebookHeader) + (w.codebook_per_channel ? (w.row0 + r) << bits : 0) * int64_t{4};
-  const uint8_t* src = w.row(r) + k0 * bits / 8;
+  float table[256];  // a local copy: the gather below then cannot alias `out`
+  std::memcpy(table, w.side + sizeof(CodebookHeader) + (w.codebook_per_channel ? (w.row0 + r) << kBits : 0) * int64_t{4},
+              size_t{4} << kBits);
+  const uint8_t* src = w.row(r) + k0 * kBits / 8;
   const uint8_t* end = w.payload + w.payload_bytes;
-  const CodebookUnpacker unpack(bits);
+  const CodebookUnpacker<kBits> unpack;
   alignas(16) uint8_t idx[16];
   for (int64_t i = 0; i < len; i += 16) {
-    wasm_v128_store(idx, unpack.indices(load16_bounded(src + i / 16 * 2 * bits, end)));
-    for (int j = 0; j < 16; ++j) std::memcpy(out + i + j, table + 4 * idx[j], 4);
+    wasm_v128_store(idx, unpack.indices(load16_bounded(src + i / 16 * 2 * kBits, end)));
+    for (int j = 0; j < 16; ++j) out[i + j] = table[idx[j]];
   }
 }
 
@@ -154,7 +155,9 @@ void qgemm_f16_f32_simd(const QGemmArgs& a) { panel_gemm(a, decode_f16_chunk); }
 void qgemm_i8_channel_f32_simd(const QGemmArgs& a) { panel_gemm(a, decode_i8_channel_chunk); }
 void qgemm_q4_block_f32_simd(const QGemmArgs& a) { panel_gemm(a, decode_q4_block_chunk); }
 void qgemm_q4_block_min_f32_simd(const QGemmArgs& a) { panel_gemm(a, decode_q4_block_min_chunk); }
-void qgemm_codebook_f32_simd(const QGemmArgs& a) { panel_gemm(a, decode_codebook_chunk); }
+void qgemm_codebook_f32_simd(const QGemmArgs& a) {
+  with_codebook_bits(a.w->codebook_bits, [&](auto bits) { panel_gemm(a, decode_codebook_chunk<bits()>); });
+}
 
 }  // namespace qc
 #endif

@@ -1,11 +1,12 @@
 // SIMD128 kernels for int8 activations x int8 weights: i8_channel rows are used as
 // stored; codebook rows are first decoded to int8 through the int8 centroid table
-// (i8x16.swizzle as a 16-entry LUT for bits <= 4, a byte gather for 5..8 bits)
-// into a 4-row panel that every activation row reuses. The dot products widen to
-// i16 and use i32x4.dot_i16x8, 2 activation rows x 4 weight rows per step so each
-// loaded vector is used several times.
+// (i8x16.swizzle as a 16-entry LUT for bits <= 4, chains of swizzles for 5..7 bits,
+// a byte gather for 8 bits) into a 4-row panel that every activation row reuses.
+// The dot products widen to i16 and use i32x4.dot_i16x8, 2 activation rows x 4
+// weight rows per step so each loaded vector is used several times.
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
 #include "kernels/quant/qgemm_epilogue.h"
@@ -38,7 +39,7 @@ void dot2x4_i8(const int8_t* x0, const int8_t* x1, const Rows4& rows, int64_t k,
     if (k - i < 16) {
       for (int r = 0; r < kRows; ++r) {
         std::memset(tail[r], 0, 16);
-        std::memcpy(tail[r], w[r], static_cast<size_t>(k - i - (k == 37)));
+        std::memcpy(tail[r], w[r], static_cast<size_t>(k - i));
         w[r] = tail[r];
       }
     }
@@ -71,23 +72,76 @@ void int8_rows_gemm(const QGemmArgs& a, const Rows4& rows, int64_t k, int64_t n0
   }
 }
 
+// Table lookup of 16 indices < 2^kBits in an int8 table held as 2^kBits / 16 vectors:
+// one i8x16.swizzle per 16 entries (a swizzle yields 0 for an index >= 16, so the
+// partial lookups of idx - 16 t can be OR-ed together).
+template <int kBits>
+v128_t swizzle_lookup(const v128_t* parts, v128_t idx) {
+  v128_t v = wasm_i8x16_swizzle(parts[0], idx);
+  for (int t = 1; t < (1 << (kBits - 4)); ++t)
+    v = wasm_v128_or(v, wasm_i8x16_swizzle(parts[t], wasm_i8x16_sub(idx, wasm_i8x16_splat(static_cast<int8_t>(16 * t)))));
+  return v;
+}
+
 // Row r of the codebook view as int8 table entries, k16 (a multiple of 16) values.
-void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker& unpack, int64_t r, int64_t k16, int8_t* out) {
+// Tables of up to 128 entries are looked up with swizzles; 256 entries with a byte
+// gather (16 swizzles per vector would cost more than the scalar loads).
+template <int kBits>
+void decode_codebook_row_i8(const QGemmArgs& a, int64_t r, int64_t k16, int8_t* out) {
   const WeightView& w = *a.w;
-  const int bits = w.codebook_bits;
+  const CodebookUnpacker<kBits> unpack;
   const int8_t* lut = a.lut + (w.codebook_per_channel ? r : 0) * a.lut_stride;
   const uint8_t* src = w.row(r);
   const uint8_t* end = w.payload + w.payload_bytes;
-  if (bits <= 4) {
+  int64_t i = 0;
+  if constexpr (kBits == 4) {  // 32 nibbles per vector, interleaved back into element order
     const v128_t table = wasm_v128_load(lut);
-    for (int64_t i = 0; i < k16; i += 16)
-      wasm_v128_store(out + i, wasm_i8x16_swizzle(table, unpack.indices(load16_bounded(src + i / 16 * 2 * bits, end))));
-    return;
+    for (; i + 32 <= k16; i += 32) {
+      const v128_t packed = load16_bounded(src + i / 2, end);
+      const v128_t lo = wasm_v128_and(packed, wasm_i8x16_splat(0x0f)), hi = wasm_u8x16_shr(packed, 4);
+      const v128_t first = wasm_i8x16_shuffle(lo, hi, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+      const v128_t second = wasm_i8x16_shuffle(lo, hi, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+      wasm_v128_store(out + i, wasm_i8x16_swizzle(table, first));
+      wasm_v128_store(out + i + 16, wasm_i8x16_swizzle(table, second));
+    }
   }
-  alignas(16) uint8_t idx[16];
-  for (int64_t i = 0; i < k16; i += 16) {
-    wasm_v128_store(idx, unpack.indices(load16_bounded(src + i / 16 * 2 * bits, end)));
-    for (int j = 0; j < 16; ++j) out[i + j] = lut[idx[j]];
+  if constexpr (kBits <= 7) {
+    v128_t parts[kBits <= 4 ? 1 : 1 << (kBits - 4)];
+    for (size_t t = 0; t < std::size(parts); ++t) parts[t] = wasm_v128_load(lut + 16 * t);
+    for (; i < k16; i += 16) {
+      const v128_t idx = unpack.indices(load16_bounded(src + i / 16 * 2 * kBits, end));
+      wasm_v128_store(out + i, swizzle_lookup<(kBits < 4 ? 4 : kBits)>(parts, idx));
+    }
+  } else {
+    int8_t table[1 << kBits];  // a local copy: the gather below then cannot alias `out`
+    std::memcpy(table, lut, sizeof table);
+    alignas(16) uint8_t idx[16];
+    alignas(16) int8_t values[16];
+    for (; i < k16; i += 16) {
+      wasm_v128_store(idx, unpack.indices(load16_bounded(src + i / 16 * 2 * kBits, end)));
+      for (int j = 0; j < 16; ++j) values[j] = table[idx[j]];
+      wasm_v128_store(out + i, wasm_v128_load(values));
+    }
+  }
+}
+
+template <int kBits>
+void codebook_i8(const QGemmArgs& a) {
+  const WeightView& w = *a.w;
+  const int64_t k16 = (w.k + 15) / 16 * 16;
+  thread_local std::vector<int8_t> panel;
+  panel.resize(static_cast<size_t>(kRows * k16));
+  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
+    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
+    Rows4 rows;
+    float scale[kRows];
+    for (int r = 0; r < kRows; ++r) {
+      int8_t* dst = panel.data() + r * k16;
+      if (r < count) decode_codebook_row_i8<kBits>(a, n0 + r, k16, dst);
+      rows.w[r] = r < count ? dst : panel.data();
+      scale[r] = a.lut_scale[w.codebook_per_channel ? n0 + std::min(r, count - 1) : 0];
+    }
+    int8_rows_gemm(a, rows, k16, n0, count, scale);
   }
 }
 
@@ -109,23 +163,7 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
 }
 
 void qgemm_codebook_i8_simd(const QGemmArgs& a) {
-  const WeightView& w = *a.w;
-  const int64_t k16 = (w.k + 15) / 16 * 16;
-  const CodebookUnpacker unpack(w.codebook_bits);
-  thread_local std::vector<int8_t> panel;
-  panel.resize(static_cast<size_t>(kRows * k16));
-  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
-    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
-    Rows4 rows;
-    float scale[kRows];
-    for (int r = 0; r < kRows; ++r) {
-      int8_t* dst = panel.data() + r * k16;
-      if (r < count) decode_codebook_row_i8(a, unpack, n0 + r, k16, dst);
-      rows.w[r] = r < count ? dst : panel.data();
-      scale[r] = a.lut_scale[w.codebook_per_channel ? n0 + std::min(r, count - 1) : 0];
-    }
-    int8_rows_gemm(a, rows, k16, n0, count, scale);
-  }
+  with_codebook_bits(a.w->codebook_bits, [&](auto bits) { codebook_i8<bits()>(a); });
 }
 
 }  // namespace qc

@@ -31,7 +31,7 @@ void q4_i8_simd(const QGemmArgs& a) {
   thread_local std::vector<float> d, mins;  // [blocks][4 rows]
   d.resize(static_cast<size_t>(blocks * kRows));
   mins.resize(static_cast<size_t>(blocks * kRows));
-  const v128_t low_nibble = wasm_i8x16_splat(0x0f), q_offset = wasm_i8x16_splat(kWithMin ? 0 : 7);
+  const v128_t low_nibble = wasm_i8x16_splat(0x0f), q_offset = wasm_i8x16_splat(kWithMin ? 0 : 8);
 
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));

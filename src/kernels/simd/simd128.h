@@ -42,6 +42,13 @@ inline v128_t dot16_i8(v128_t xl, v128_t xh, v128_t w) {
                         wasm_i32x4_dot_i16x8(xh, wasm_i16x8_extend_high_i8x16(w)));
 }
 
+// Exact int32 -> f32 for |v| < 2^22: the integer is added to the mantissa of
+// 1.5 * 2^23, which is then subtracted. (Clang 14 scalarizes the direct convert when
+// it follows a lane extension, so the decoders use this.)
+inline v128_t small_i32x4_to_f32x4(v128_t v) {
+  return wasm_f32x4_sub(wasm_i32x4_add(v, wasm_i32x4_splat(0x4b400000)), wasm_f32x4_splat(12582912.f));
+}
+
 // Four IEEE binary16 values (the low u16 of each i32 lane, upper bits zero) to f32,
 // exactly: the f16 exponent/mantissa bits moved into f32 position and rescaled by
 // 2^112 handle normals, subnormals and zero; exponent 31 (inf/NaN) is patched.

@@ -1,0 +1,46 @@
+// Download sizes of a runtime's files: raw, gzip -9 and brotli -q 11 (node:zlib).
+// Brotli 11 on ONNX Runtime's 14 MB .wasm takes minutes here, so results are
+// cached in build/bench/size-cache.json by path, size and mtime.
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { repoRoot } from './paths.mjs';
+
+const cacheFile = path.join(repoRoot, 'build', 'bench', 'size-cache.json');
+
+export function compressedSizes(bytes) {
+  return {
+    raw: bytes.byteLength,
+    gzip: gzipSync(bytes, { level: 9 }).byteLength,
+    brotli: brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength },
+    }).byteLength,
+  };
+}
+
+function loadCache() {
+  try {
+    return JSON.parse(readFileSync(cacheFile, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function cachedSizes(file, cache) {
+  const st = statSync(file);
+  const key = `${path.relative(repoRoot, file)}:${st.size}:${Math.round(st.mtimeMs)}`;
+  if (!cache[key]) cache[key] = compressedSizes(readFileSync(file));
+  return cache[key];
+}
+
+/** Sizes per file and their total: the files of `dir` whose name passes `filter`. */
+export function artifactSizes(dir, filter) {
+  const cache = loadCache();
+  const names = readdirSync(dir).filter(filter).sort();
+  const files = names.map((name) => ({ name, ...cachedSizes(path.join(dir, name), cache) }));
+  mkdirSync(path.dirname(cacheFile), { recursive: true });
+  writeFileSync(cacheFile, JSON.stringify(cache, null, 1));
+  const total = { name: 'total', raw: 0, gzip: 0, brotli: 0 };
+  for (const f of files) for (const k of ['raw', 'gzip', 'brotli']) total[k] += f[k];
+  return { dir: path.relative(repoRoot, dir), files, total };
+}

@@ -1,0 +1,168 @@
+// qcomp sweep in.onnx --data IMAGES --labels LABELS -o OUTDIR [--calib IMAGES] [--max-drop PP] ...
+// Writes one bundle per variant (fp32, f16, int8 = int8 weights + calibrated static
+// int8 activations, q4, cb4, cb3, cb2, auto) and OUTDIR/variants.json with each
+// one's size (raw, gzip, brotli), accuracy, agreement with fp32 and latency.
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/error.h"
+#include "eval/evaluate.h"
+#include "import/onnx_importer.h"
+#include "passes/builtin_passes.h"
+#include "tools/args.h"
+#include "tools/atomic_file.h"
+#include "tools/commands.h"
+#include "tools/file_io.h"
+#include "tools/progress.h"
+#include "tools/sweep_variants.h"
+
+namespace qc {
+
+const char* const kSweepUsage =
+    "qcomp sweep IN.onnx --data IMAGES --labels LABELS -o OUTDIR [--calib IMAGES] [--calib-count N]\n"
+    "      [--calib-method minmax|percentile|entropy] [--max-drop PP] [--preprocess scale=S,mean=M,std=D]\n"
+    "      [--labels-file NAMES.txt] [--variants fp32,f16,int8,q4,cb4,cb3,cb2,auto] [--codebook-per-channel]\n"
+    "      [--batch B] [--latency-runs N] [--json]\n";
+
+namespace {
+
+namespace fs = std::filesystem;
+
+double parse_option_number(const ParsedArgs& a, const std::string& option, double dflt) {
+  if (!a.has(option)) return dflt;
+  const std::string text = a.get(option);
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || errno != 0 || *end != '\0' || !std::isfinite(v))
+    throw UsageError(option + ": '" + text + "' is not a finite number");
+  return v;
+}
+
+int64_t parse_option_count(const ParsedArgs& a, const std::string& option, int64_t dflt) {
+  if (!a.has(option)) return dflt;
+  const std::string text = a.get(option);
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || errno != 0 || *end != '\0' || v < 0)
+    throw UsageError(option + ": '" + text + "' is not a non-negative integer");
+  return v;
+}
+
+struct SweepSettings {
+  std::string in, out_dir, data, labels, calib, labels_file;
+  bool json = false;
+  Preprocess preprocess;
+  std::vector<std::string> variants;
+  CalibOptions calib_options;
+  CodebookOptions codebook;
+  double max_drop_pp = 0.5;
+  int64_t batch = 100;
+  int latency_runs = 30;
+};
+
+SweepSettings parse_sweep_args(const std::vector<std::string>& args) {
+  ArgSpec spec;
+  spec.value_options = {"-o",           "--output",     "--data",      "--labels",  "--calib",
+                        "--calib-count", "--calib-method", "--max-drop", "--preprocess", "--labels-file",
+                        "--variants",   "--batch",      "--latency-runs", "--percentile"};
+  spec.flags = {"--json", "--codebook-per-channel"};
+  spec.aliases = {{"-o", "--output"}};
+  const ParsedArgs a = parse_args(args, spec);
+  if (a.positional.size() != 1) throw UsageError("sweep takes exactly one input .onnx file");
+  SweepSettings s;
+  s.in = a.positional[0];
+  s.out_dir = a.get("--output");
+  s.data = a.get("--data");
+  s.labels = a.get("--labels");
+  if (s.out_dir.empty()) throw UsageError("sweep needs an output directory: -o OUTDIR");
+  if (s.data.empty() || s.labels.empty()) throw UsageError("sweep needs evaluation data: --data IMAGES --labels LABELS");
+  s.calib = a.get("--calib");
+  s.labels_file = a.get("--labels-file");
+  s.json = a.flag("--json");
+  s.preprocess = parse_preprocess(a.get("--preprocess", "scale=0.00392156862745098"));
+  s.variants = parse_variant_list(a.get("--variants", kDefaultSweepVariants));
+  if (a.has("--calib-method")) {
+    try {
+      s.calib_options.method = parse_calib_method(a.get("--calib-method"));
+    } catch (const Error& e) {
+      throw UsageError(e.what());
+    }
+  }
+  s.calib_options.count = parse_option_count(a, "--calib-count", 1000);
+  if (a.has("--percentile")) s.calib_options.percentile = parse_option_number(a, "--percentile", 99.99);
+  s.max_drop_pp = parse_option_number(a, "--max-drop", 0.5);
+  if (s.max_drop_pp < 0) throw UsageError("--max-drop must be >= 0");
+  s.batch = std::max<int64_t>(1, parse_option_count(a, "--batch", 100));
+  s.latency_runs = static_cast<int>(std::clamp<int64_t>(parse_option_count(a, "--latency-runs", 30), 1, 100000));
+  s.codebook.per_channel = a.flag("--codebook-per-channel");
+  return s;
+}
+
+struct BaseModel {
+  Graph graph;
+  ModelDescription description;
+};
+
+BaseModel import_base_model(const SweepSettings& s) {
+  const std::vector<uint8_t> onnx = read_file_bytes(s.in);
+  const std::string dir = fs::path(s.in).has_parent_path() ? fs::path(s.in).parent_path().string() : ".";
+  ImportedModel m = import_onnx_model_bytes(onnx, s.in, dir);
+  make_pass_manager("default").run(m.graph);
+  BaseModel b;
+  ModelDescription& d = b.description;
+  d.name = fs::path(s.in).stem().string();
+  d.source_file = fs::path(s.in).filename().string();
+  d.opset = m.opset;
+  d.producer = m.producer;
+  d.onnx_bytes = onnx.size();
+  d.preprocess = s.preprocess;
+  if (!s.labels_file.empty()) d.labels = read_labels_file(s.labels_file);
+  m.graph.name = d.name;
+  b.graph = std::move(m.graph);
+  return b;
+}
+
+}  // namespace
+
+int run_sweep_command(const std::vector<std::string>& args) {
+  const SweepSettings s = parse_sweep_args(args);
+  BaseModel base = import_base_model(s);
+  const Dataset data = load_dataset(s.data);
+  const std::vector<int64_t> labels = load_labels(s.labels);
+  if (static_cast<int64_t>(labels.size()) < data.count)
+    fail(Errc::invalid_argument, s.labels + ": " + std::to_string(labels.size()) + " labels for " +
+                                     std::to_string(data.count) + " items in " + s.data);
+
+  ModelQuantizer q(base.graph, s.preprocess, s.codebook, true);
+  if (needs_calibration(s.variants)) {
+    const Dataset calib = load_dataset(s.calib.empty() ? s.data : s.calib, s.calib_options.count);
+    q.calibrate(calib, s.calib_options);
+  }
+  fs::create_directories(s.out_dir);
+
+  SweepContext ctx{q, base.graph, base.description, data, labels, s.out_dir, s.batch, s.latency_runs, s.max_drop_pp};
+  std::vector<VariantResult> results;
+  Progress bar("sweep", static_cast<int64_t>(s.variants.size()));
+  for (size_t i = 0; i < s.variants.size(); ++i) {
+    results.push_back(run_variant(ctx, s.variants[i], results.empty() ? nullptr : &results.front()));
+    bar.update(static_cast<int64_t>(i + 1));
+  }
+  bar.finish();
+
+  const Json report = sweep_report_json(s.in, base.description.onnx_bytes, s.data, data.count, s.max_drop_pp, results);
+  const std::string json_path = (fs::path(s.out_dir) / "variants.json").string();
+  const std::string text = report.dump(2) + "\n";
+  write_file_atomic(json_path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+
+  if (s.json) std::printf("%s", text.c_str());
+  else print_sweep_table(results, base.description.onnx_bytes, json_path);
+  return 0;
+}
+
+}  // namespace qc
