@@ -18,10 +18,35 @@ namespace qc {
 
 namespace {
 
-// Opset 7 is where ONNX's numpy-style broadcasting starts; older models need legacy semantics.
-constexpr int64_t kMinOpset = 7, kMaxOpset = 17;
+// Opset 7 is where ONNX's numpy-style broadcasting starts. Older models are accepted
+// only when every op they use has kept its semantics since then.
+constexpr int64_t kMinOpset = 1, kFullOpset = 7, kMaxOpset = 17;
 
 bool is_default_domain(const std::string& d) { return d.empty() || d == "ai.onnx"; }
+
+bool unchanged_since_opset_1(const std::string& op) {
+  static const std::unordered_set<std::string> kOps = {
+      "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Exp", "Log", "Sqrt", "Neg", "Abs", "Reciprocal",
+      "Elu", "Softplus", "GlobalAveragePool", "GlobalMaxPool", "Identity", "Transpose", "Softmax", "LogSoftmax",
+      "Shape", "Conv", "MaxPool", "AveragePool", "Constant"};
+  return kOps.count(op) != 0;
+}
+
+// Every op is checked before the opset, so a model with an op we lack always gets
+// the unsupported-op error, whatever its opset.
+void check_ops_supported(const onnx::GraphProto& g, const std::string& file) {
+  for (int k = 0; k < g.node_size(); ++k) {
+    const onnx::NodeProto& p = g.node(k);
+    const std::string node_name = p.name().empty() ? p.op_type() + "_" + std::to_string(k) : p.name();
+    if (!is_default_domain(p.domain()))
+      fail(Errc::unsupported_op, "unsupported op '" + p.op_type() + "' of domain '" + p.domain() + "' at node '" +
+                                     node_name + "' in " + file + "; supported ops (default domain): " +
+                                     onnx_supported_op_list());
+    if (p.op_type() != "Constant" && !find_onnx_op_rule(p.op_type()))
+      fail(Errc::unsupported_op, "unsupported op '" + p.op_type() + "' at node '" + node_name + "' in " + file +
+                                     "; supported ops: " + onnx_supported_op_list());
+  }
+}
 
 int64_t default_opset(const onnx::ModelProto& m, const std::string& file) {
   for (const auto& o : m.opset_import())
@@ -29,7 +54,13 @@ int64_t default_opset(const onnx::ModelProto& m, const std::string& file) {
       if (o.version() < kMinOpset || o.version() > kMaxOpset)
         fail(Errc::invalid_model, file + ": opset " + std::to_string(o.version()) +
                                       " of the default domain is not supported (supported: " +
-                                      std::to_string(kMinOpset) + "-" + std::to_string(kMaxOpset) + ")");
+                                      std::to_string(kFullOpset) + "-" + std::to_string(kMaxOpset) + ")");
+      if (o.version() < kFullOpset)
+        for (const auto& p : m.graph().node())
+          if (!unchanged_since_opset_1(p.op_type()))
+            fail(Errc::invalid_model, file + ": op '" + p.op_type() + "' at opset " + std::to_string(o.version()) +
+                                          " has legacy semantics; supported opsets: " + std::to_string(kFullOpset) +
+                                          "-" + std::to_string(kMaxOpset));
       return o.version();
     }
   fail(Errc::invalid_model, file + ": the model imports no opset of the default ONNX domain");
@@ -188,6 +219,7 @@ ImportedModel import_onnx_model_bytes(std::span<const uint8_t> bytes, const std:
     fail(Errc::onnx_parse, source_name + ": not a valid ONNX model (protobuf parse failed)");
   if (!m.has_graph()) fail(Errc::onnx_parse, source_name + ": the ONNX model has no graph");
   ImportedModel r;
+  check_ops_supported(m.graph(), source_name);
   r.opset = default_opset(m, source_name);
   r.ir_version = m.ir_version();
   r.producer = m.producer_name();
