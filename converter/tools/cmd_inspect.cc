@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "format/bundle.h"
 #include "format/json.h"
+#include "runtime/model_info.h"
 #include "schemes/scheme_table.h"
 #include "tools/args.h"
 #include "tools/commands.h"
@@ -56,12 +57,6 @@ std::string dims_text(const std::vector<int64_t>& dims) {
   std::string s = "[";
   for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
   return s + "]";
-}
-
-Json dims_json(const std::vector<int64_t>& dims) {
-  Json a = Json::array();
-  for (int64_t d : dims) a.push(d);
-  return a;
 }
 
 Json parsed_metadata(const Bundle& b) {

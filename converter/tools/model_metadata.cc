@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "format/utf8.h"
+#include "runtime/model_info.h"
 #include "schemes/scheme_table.h"
 #include "tools/args.h"
 #include "tools/file_io.h"
@@ -13,25 +14,6 @@
 namespace qc {
 
 namespace {
-
-Json dims_json(const std::vector<int64_t>& dims) {
-  Json a = Json::array();
-  for (int64_t d : dims) a.push(d);
-  return a;
-}
-
-Json io_json(const Graph& g, const std::vector<int>& ids) {
-  Json a = Json::array();
-  for (int id : ids) {
-    const Value& v = g.values[id];
-    Json o = Json::object();
-    o.set("name", v.name);
-    o.set("dims", dims_json(v.dims));
-    o.set("dtype", dtype_name(v.dtype));
-    a.push(std::move(o));
-  }
-  return a;
-}
 
 uint64_t element_count(const Value& v) {
   uint64_t n = 1;
@@ -92,8 +74,8 @@ Json build_metadata(const Graph& g, const ModelDescription& d) {
   model.set("opset", d.opset);
   model.set("producer", d.producer);
   m.set("model", std::move(model));
-  m.set("inputs", io_json(g, g.inputs));
-  m.set("outputs", io_json(g, g.outputs));
+  m.set("inputs", graph_io_json(g, g.inputs));
+  m.set("outputs", graph_io_json(g, g.outputs));
   if (!d.labels.empty()) {
     Json labels = Json::array();
     for (const auto& l : d.labels) labels.push(l);

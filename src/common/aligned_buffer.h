@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <span>
 #include <utility>
 
 namespace qc {
@@ -15,6 +16,10 @@ class AlignedBuffer {
  public:
   AlignedBuffer() = default;
   explicit AlignedBuffer(size_t size) { resize(size); }
+  explicit AlignedBuffer(std::span<const uint8_t> src) {
+    resize(src.size());
+    if (!src.empty()) std::memcpy(data_, src.data(), src.size());
+  }
   ~AlignedBuffer() { std::free(data_); }
   AlignedBuffer(AlignedBuffer&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
   AlignedBuffer& operator=(AlignedBuffer&& o) noexcept {
@@ -43,6 +48,8 @@ class AlignedBuffer {
   }
 
   uint8_t* data() const { return data_; }
+  std::span<const uint8_t> span() const { return {data_, size_}; }
+  std::span<uint8_t> mutable_span() { return {data_, size_}; }
   size_t size() const { return size_; }
 
  private:

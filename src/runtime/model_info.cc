@@ -7,15 +7,13 @@
 
 namespace qc {
 
-namespace {
-
 Json dims_json(const std::vector<int64_t>& dims) {
   Json a = Json::array();
   for (int64_t d : dims) a.push(d);
   return a;
 }
 
-Json io_json(const Graph& g, const std::vector<int>& ids) {
+Json graph_io_json(const Graph& g, const std::vector<int>& ids) {
   Json a = Json::array();
   for (int id : ids) {
     const Value& v = g.values[id];
@@ -28,15 +26,13 @@ Json io_json(const Graph& g, const std::vector<int>& ids) {
   return a;
 }
 
-}  // namespace
-
 std::string model_info_json(const Bundle& b, size_t arena_bytes) {
   uint64_t file_bytes = 0;
   for (const auto& s : b.sections) file_bytes = std::max<uint64_t>(file_bytes, s.offset + s.size);
   Json info = Json::object();
   info.set("metadata", b.metadata_json.empty() ? Json::object() : Json::parse(b.metadata_json));
-  info.set("inputs", io_json(b.graph, b.graph.inputs));
-  info.set("outputs", io_json(b.graph, b.graph.outputs));
+  info.set("inputs", graph_io_json(b.graph, b.graph.inputs));
+  info.set("outputs", graph_io_json(b.graph, b.graph.outputs));
   Json tensors = Json::array();
   for (const TensorRecordInfo& t : b.tensors) {
     Json o = Json::object();

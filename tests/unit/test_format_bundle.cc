@@ -54,7 +54,7 @@ TEST_CASE("bundle: write -> read -> write is byte-identical", "[format]") {
   const std::vector<uint8_t> first = write_bundle(g, kSampleMeta);
   REQUIRE(write_bundle(g, kSampleMeta) == first);  // deterministic
 
-  AlignedBytes buf{std::span<const uint8_t>(first)};
+  AlignedBuffer buf{std::span<const uint8_t>(first)};
   const Bundle b = read_bundle(buf.span());
   REQUIRE(b.version_major == 1);
   REQUIRE(b.version_minor == 0);
@@ -68,7 +68,7 @@ TEST_CASE("bundle: write -> read -> write is byte-identical", "[format]") {
 
 TEST_CASE("bundle: constants are zero-copy views into the input", "[format]") {
   const Graph g = sample_graph();
-  AlignedBytes buf{std::span<const uint8_t>(write_bundle(g, kSampleMeta))};
+  AlignedBuffer buf{std::span<const uint8_t>(write_bundle(g, kSampleMeta))};
   const Bundle b = read_bundle(buf.span());
   const uint8_t* begin = buf.data();
   const uint8_t* end = buf.data() + buf.size();
@@ -88,7 +88,7 @@ TEST_CASE("bundle: constants are zero-copy views into the input", "[format]") {
 
 TEST_CASE("bundle: section table, tensor records and hash are reported", "[format]") {
   const std::vector<uint8_t> file = write_bundle(sample_graph(), kSampleMeta);
-  AlignedBytes buf{std::span<const uint8_t>(file)};
+  AlignedBuffer buf{std::span<const uint8_t>(file)};
   const Bundle b = read_bundle(buf.span());
   REQUIRE(b.sections.size() == 5);
   const char* names[] = {"meta", "graph", "tensors", "data", "integrity"};
@@ -125,7 +125,7 @@ TEST_CASE("bundle: a graph without constants and with empty metadata", "[format]
   g.inputs = {x};
   g.outputs = {y};
   const auto file = write_bundle(g, "");
-  AlignedBytes buf{std::span<const uint8_t>(file)};
+  AlignedBuffer buf{std::span<const uint8_t>(file)};
   const Bundle b = read_bundle(buf.span());
   REQUIRE(b.metadata_json == "{}");
   REQUIRE(b.tensors.empty());
@@ -177,7 +177,7 @@ TEST_CASE("bundle: the writer refuses what the reader would reject", "[format]")
 
 TEST_CASE("bundle: read_bundle requires 64-byte-aligned input", "[format]") {
   const auto file = write_bundle(sample_graph(), kSampleMeta);
-  AlignedBytes buf(file.size() + 1);
+  AlignedBuffer buf(file.size() + 1);
   std::memcpy(buf.data() + 1, file.data(), file.size());
   try {
     (void)read_bundle(std::span<const uint8_t>(buf.data() + 1, file.size()));

@@ -325,7 +325,7 @@ TEST_CASE("reject: random patches with valid checksums never crash", "[format][r
       f[at] = (r & 3) == 0 ? 0 : (r & 3) == 1 ? 0xFF : static_cast<uint8_t>(r >> 8);
     }
     reseal(f);
-    AlignedBytes copy{std::span<const uint8_t>(f)};
+    AlignedBuffer copy{std::span<const uint8_t>(f)};
     try {
       const Bundle b = read_bundle(copy.span());
       ++accepted;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "format/aligned_bytes.h"
+#include "common/aligned_buffer.h"
 #include "format/bundle.h"
 #include "format/bundle_layout.h"
 #include "format/crc32.h"
@@ -104,7 +104,7 @@ inline const std::string kSampleMeta = R"({"model":"sample","inputs":[{"name":"x
 
 // read_bundle on an aligned copy; returns the error code (Errc::ok on success).
 inline Errc read_code(const std::vector<uint8_t>& bytes, std::string* message = nullptr, ReadLimits limits = {}) {
-  AlignedBytes copy{std::span<const uint8_t>(bytes)};
+  AlignedBuffer copy{std::span<const uint8_t>(bytes)};
   try {
     (void)read_bundle(copy.span(), limits);
     return Errc::ok;

@@ -23,7 +23,7 @@ TEST_CASE("schemes: bundle round trip of every scheme is byte-identical", "[sche
   };
   const Graph g = gemm_graph(weights);
   const auto first = write_bundle(g, "{}");
-  AlignedBytes buf{std::span<const uint8_t>(first)};
+  AlignedBuffer buf{std::span<const uint8_t>(first)};
   const Bundle b = read_bundle(buf.span());
   REQUIRE(write_bundle(b.graph, b.metadata_json) == first);
 
