@@ -2,6 +2,7 @@
 // vs ONNX Runtime Web (wasm EP, 1 thread, SIMD) on the same ONNX model and inputs,
 // in Node. Prints a markdown report (or JSON with --json). Usage: npm run bench [-- options]
 //   --json                    JSON instead of markdown
+//   --json-out FILE           also write the JSON report to FILE
 //   --models a,b              default lenet300,lenet5
 //   --variants a,b            default fp32,f16,int8,q4,cb4,cb3,cb2,auto (those whose bundle exists)
 //   --batches 1,32            batch sizes
@@ -13,7 +14,7 @@
 // Bundles come from build/sweep/<model>/<variant>.qcb (qcomp sweep), else build/models/.
 // QCOMP_DIST=dir benchmarks a copy of dist/ elsewhere instead of the package's own dist/.
 import os from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadFashionSubset, inputBatch, argmaxRows } from '../js/demo/fashion_data.mjs';
 import { measureColdStarts } from './lib/cold-start.mjs';
@@ -28,7 +29,7 @@ const ALL_VARIANTS = ['fp32', 'f16', 'int8', 'q4', 'cb4', 'cb3', 'cb2', 'auto'];
 function parseArgs(argv) {
   const opts = {
     json: false, models: ['lenet300', 'lenet5'], variants: ALL_VARIANTS, batches: [1, 32],
-    warmupMs: 2000, rounds: 60, minSampleMs: 2, coldReps: 5, sizes: true,
+    warmupMs: 2000, rounds: 60, minSampleMs: 2, coldReps: 5, sizes: true, jsonOut: undefined,
   };
   const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
   const num = (flag, v) => {
@@ -40,6 +41,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--json') opts.json = true;
     else if (a === '--no-sizes') opts.sizes = false;
+    else if (a === '--json-out') opts.jsonOut = argv[++i];
     else if (a === '--models') opts.models = list(argv[++i] ?? '');
     else if (a === '--variants') opts.variants = list(argv[++i] ?? '');
     else if (a === '--batches') opts.batches = list(argv[++i] ?? '').map((b) => num('--batches', b));
@@ -185,6 +187,7 @@ async function main() {
     report.sizes.push({ runtime: 'ORT Web (wasm EP)', ...artifactSizes(ortDistDir,
       (n) => n === 'ort-wasm-simd-threaded.wasm' || n === 'ort-wasm-simd-threaded.mjs' || n === 'ort.wasm.min.mjs') });
   }
+  if (opts.jsonOut) writeFileSync(opts.jsonOut, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${markdownReport(report)}\n`);
 }
 

@@ -78,24 +78,38 @@ class Search {
     return choice;
   }
 
-  // Best estimated gain per extra byte over the layers' larger candidates; false
-  // when every layer is already dense.
+  // The upgrade with the best estimated gain (single-layer drops) per extra byte.
+  // Upgrades with no estimated gain are considered only when no upgrade has one,
+  // and then count kMinGainPp (the cheapest goes first). False when every layer is
+  // already dense.
   bool best_upgrade(const std::vector<int>& choice, size_t* layer, int* to) const {
-    double best = -1;
-    for (size_t l = 0; l < layers_.size(); ++l) {
-      const auto& drops = r_.single_layer_drop_pp[l];
-      for (int c = choice[l] + 1; c < static_cast<int>(drops.size()); ++c) {
-        const double extra = static_cast<double>(bytes(l, c) - bytes(l, choice[l])) + 1.0;
-        const double gain = std::max(drops[choice[l]] - drops[c], kMinGainPp);
-        const double score = gain / extra;
-        if (score > best) {
-          best = score;
-          *layer = l;
-          *to = c;
+    for (bool require_gain : {true, false}) {
+      double best = -1;
+      for (size_t l = 0; l < layers_.size(); ++l) {
+        const auto& drops = r_.single_layer_drop_pp[l];
+        for (int c = choice[l] + 1; c < static_cast<int>(drops.size()); ++c) {
+          const double gain = drops[choice[l]] - drops[c];
+          if (require_gain && gain <= 0) continue;
+          const double extra = static_cast<double>(bytes(l, c) - bytes(l, choice[l])) + 1.0;
+          const double score = std::max(gain, kMinGainPp) / extra;
+          if (score > best) {
+            best = score;
+            *layer = l;
+            *to = c;
+          }
         }
       }
+      if (best >= 0) return true;
     }
-    return best >= 0;
+    return false;
+  }
+
+  // Smaller candidates of layer l whose single-layer drop fits the budget, smallest first.
+  std::vector<int> downgrade_options(size_t l, int current) const {
+    std::vector<int> out;
+    for (int c = 0; c < current; ++c)
+      if (r_.single_layer_drop_pp[l][c] <= o_.max_drop_pp) out.push_back(c);
+    return out;
   }
 
   void upgrade_until_within_budget(std::vector<int>& choice) {
@@ -108,6 +122,8 @@ class Search {
     }
   }
 
+  // Layer by layer, largest possible saving first: the smallest candidate that
+  // keeps the whole model within budget; a layer with none is left as it is.
   void downgrade_while_within_budget(std::vector<int>& choice) {
     std::vector<char> stuck(layers_.size(), 0);
     for (;;) {
@@ -115,18 +131,25 @@ class Search {
       int best = -1;
       uint64_t best_saving = 0;
       for (size_t l = 0; l < layers_.size(); ++l) {
-        if (stuck[l] || choice[l] == 0) continue;
-        const uint64_t saving = bytes(l, choice[l]) - bytes(l, choice[l] - 1);
+        const std::vector<int> options = downgrade_options(l, choice[l]);
+        if (stuck[l] || options.empty()) continue;
+        const uint64_t saving = bytes(l, choice[l]) - bytes(l, options.front());
         if (best < 0 || saving > best_saving) {
           best = static_cast<int>(l);
           best_saving = saving;
         }
       }
       if (best < 0) return;
-      std::vector<int> trial = choice;
-      --trial[best];
-      if (within_budget(measure(trial))) choice = trial;
-      else stuck[best] = 1;
+      stuck[best] = 1;
+      for (int c : downgrade_options(best, choice[best])) {
+        std::vector<int> trial = choice;
+        trial[best] = c;
+        if (within_budget(measure(trial))) {
+          choice = trial;
+          stuck[best] = 0;
+          break;
+        }
+      }
     }
   }
 

@@ -25,7 +25,7 @@ const char* const kConvertUsage =
     "      [--weights f32|f16|int8|q4|q4min|cb2..cb8|auto | --spec SPEC.json]\n"
     "      [--activations int8|dynamic|float] [--calib IMAGES [--calib-labels LABELS]]\n"
     "      [--calib-method minmax|percentile|entropy] [--calib-count N] [--percentile P]\n"
-    "      [--codebook-per-channel|--codebook-per-tensor] [--codebook-init linear|kmeans++] [--kmeans-iters N]\n"
+    "      [--codebook-per-channel|--codebook-per-tensor] [--codebook-init kmeans++|linear] [--kmeans-iters N]\n"
     "      [--max-drop PP --data IMAGES --data-labels LABELS] [--batch B]\n";
 
 namespace {

@@ -18,6 +18,7 @@
 #include "tools/commands.h"
 #include "tools/file_io.h"
 #include "tools/progress.h"
+#include "tools/quantize_request.h"
 #include "tools/sweep_variants.h"
 
 namespace qc {
@@ -25,7 +26,8 @@ namespace qc {
 const char* const kSweepUsage =
     "qcomp sweep IN.onnx --data IMAGES --labels LABELS -o OUTDIR [--calib IMAGES] [--calib-count N]\n"
     "      [--calib-method minmax|percentile|entropy] [--max-drop PP] [--preprocess scale=S,mean=M,std=D]\n"
-    "      [--labels-file NAMES.txt] [--variants fp32,f16,int8,q4,cb4,cb3,cb2,auto] [--codebook-per-channel]\n"
+    "      [--labels-file NAMES.txt] [--variants fp32,f16,int8,q4,cb4,cb3,cb2,auto]\n"
+    "      [--codebook-per-channel] [--codebook-init kmeans++|linear] [--kmeans-iters N]\n"
     "      [--batch B] [--latency-runs N] [--json]\n";
 
 namespace {
@@ -70,7 +72,7 @@ SweepSettings parse_sweep_args(const std::vector<std::string>& args) {
   ArgSpec spec;
   spec.value_options = {"-o",           "--output",     "--data",      "--labels",  "--calib",
                         "--calib-count", "--calib-method", "--max-drop", "--preprocess", "--labels-file",
-                        "--variants",   "--batch",      "--latency-runs", "--percentile"};
+                        "--variants",   "--batch",      "--latency-runs", "--percentile", "--codebook-init", "--kmeans-iters"};
   spec.flags = {"--json", "--codebook-per-channel"};
   spec.aliases = {{"-o", "--output"}};
   const ParsedArgs a = parse_args(args, spec);
@@ -101,6 +103,9 @@ SweepSettings parse_sweep_args(const std::vector<std::string>& args) {
   s.batch = std::max<int64_t>(1, parse_option_count(a, "--batch", 100));
   s.latency_runs = static_cast<int>(std::clamp<int64_t>(parse_option_count(a, "--latency-runs", 30), 1, 100000));
   s.codebook.per_channel = a.flag("--codebook-per-channel");
+  if (a.has("--codebook-init")) s.codebook.init = parse_codebook_init(a.get("--codebook-init"));
+  if (a.has("--kmeans-iters"))
+    s.codebook.max_iters = static_cast<int>(std::min<int64_t>(parse_option_count(a, "--kmeans-iters", 1000), 1000000));
   return s;
 }
 
@@ -144,7 +149,10 @@ int run_sweep_command(const std::vector<std::string>& args) {
     const Dataset calib = load_dataset(s.calib.empty() ? s.data : s.calib, s.calib_options.count);
     q.calibrate(calib, s.calib_options);
   }
-  fs::create_directories(s.out_dir);
+  std::error_code ec;
+  fs::create_directories(s.out_dir, ec);
+  if (ec || !fs::is_directory(s.out_dir))
+    fail(Errc::io, s.out_dir + ": cannot create the output directory" + (ec ? " (" + ec.message() + ")" : ""));
 
   SweepContext ctx{q, base.graph, base.description, data, labels, s.out_dir, s.batch, s.latency_runs, s.max_drop_pp};
   std::vector<VariantResult> results;

@@ -1,6 +1,7 @@
 #include "tools/model_quantizer.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/error.h"
 #include "eval/evaluate.h"
@@ -117,6 +118,7 @@ AutoOutcome ModelQuantizer::auto_plan(const Dataset& data, const std::vector<int
       ladders, [&](const std::vector<int>& choice) { return accuracy(build(plan_of(choice)), data, labels, batch); },
       so);
   out.plan = plan_of(out.search.choice);
+  out.ladders = std::move(ladders);
   return out;
 }
 
@@ -164,6 +166,14 @@ void ModelQuantizer::describe_auto(const AutoOutcome& a, ModelDescription& d) co
   c.set("baseline_accuracy", a.search.baseline_accuracy);
   c.set("accuracy", a.search.accuracy);
   c.set("evaluations", a.search.evaluations);
+  // Each layer's measured single-layer drop (pp) per candidate.
+  for (size_t l = 0; l < a.ladders.size() && l < layers().size(); ++l) {
+    Json sens = Json::object();
+    const auto& ladder = a.ladders[l].ladder;
+    for (size_t k = 0; k + 1 < ladder.size() && k < a.search.single_layer_drop_pp[l].size(); ++k)
+      sens.set(ladder[k].scheme.name(), std::round(a.search.single_layer_drop_pp[l][k] * 1e6) / 1e6);
+    d.layer_extra[layers()[l].tensor].set("sensitivity_pp", std::move(sens));
+  }
 }
 
 }  // namespace qc

@@ -21,6 +21,7 @@ namespace qc {
 std::vector<WeightScheme> default_auto_candidates();
 
 struct AutoOutcome {
+  std::vector<AutoLayerLadder> ladders;  // each layer's candidates, as searched
   std::vector<LayerQuant> plan;
   AutoSearchResult search;
   double max_drop_pp = 0;

@@ -54,6 +54,12 @@ void warn_if_unscaled(const Dataset& d, const Preprocess& p) {
 
 }  // namespace
 
+CodebookInit parse_codebook_init(const std::string& name) {
+  if (name == "linear") return CodebookInit::linear;
+  if (name == "kmeans++") return CodebookInit::kmeans_pp;
+  throw UsageError("--codebook-init: unknown '" + name + "' (linear, kmeans++)");
+}
+
 std::vector<std::string> quantize_value_options() {
   return {"--weights",    "--spec",      "--activations", "--calib",         "--calib-labels",
           "--calib-method", "--calib-count", "--percentile",  "--data",          "--data-labels",
@@ -89,12 +95,7 @@ QuantizeRequest quantize_request_from_args(const ParsedArgs& a) {
   if (a.flag("--codebook-per-channel") && a.flag("--codebook-per-tensor"))
     throw UsageError("--codebook-per-channel and --codebook-per-tensor exclude each other");
   r.codebook.per_channel = a.flag("--codebook-per-channel");
-  if (a.has("--codebook-init")) {
-    const std::string init = a.get("--codebook-init");
-    if (init == "linear") r.codebook.init = CodebookInit::linear;
-    else if (init == "kmeans++") r.codebook.init = CodebookInit::kmeans_pp;
-    else throw UsageError("--codebook-init: unknown '" + init + "' (linear, kmeans++)");
-  }
+  if (a.has("--codebook-init")) r.codebook.init = parse_codebook_init(a.get("--codebook-init"));
   if (a.has("--kmeans-iters")) r.codebook.max_iters = static_cast<int>(
       std::min<int64_t>(parse_count("--kmeans-iters", a.get("--kmeans-iters")), 1000000));
   if (a.has("--batch")) {

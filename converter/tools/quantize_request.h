@@ -28,6 +28,9 @@ struct QuantizeRequest {
 std::vector<std::string> quantize_value_options();
 std::vector<std::string> quantize_flags();
 
+// "linear" or "kmeans++"; UsageError otherwise.
+CodebookInit parse_codebook_init(const std::string& name);
+
 struct ParsedArgs;
 // Throws UsageError for malformed values or inconsistent combinations (e.g.
 // --activations int8 without --calib, --weights auto without evaluation data).
