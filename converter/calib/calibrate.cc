@@ -7,16 +7,11 @@
 #include "common/error.h"
 #include "runtime/session.h"
 #include "tools/progress.h"
+#include "graph/dims_text.h"
 
 namespace qc {
 
 namespace {
-
-std::string dims_text(const std::vector<int64_t>& dims) {
-  std::string s = "[";
-  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
-  return s + "]";
-}
 
 // The model input's dims for one item, checked against the dataset's items.
 std::vector<int64_t> calibration_item_dims(const Graph& g, const Dataset& d) {

@@ -6,16 +6,11 @@
 #include "eval/evaluate.h"
 #include "runtime/session.h"
 #include "tools/progress.h"
+#include "graph/dims_text.h"
 
 namespace qc {
 
 namespace {
-
-std::string dims_text(const std::vector<int64_t>& dims) {
-  std::string s = "[";
-  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
-  return s + "]";
-}
 
 const Value& first_input(const Graph& g) {
   if (g.inputs.empty()) fail(Errc::invalid_model, "model '" + g.name + "' has no inputs");

@@ -12,6 +12,7 @@
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/file_io.h"
+#include "graph/dims_text.h"
 
 namespace qc {
 
@@ -51,12 +52,6 @@ uint64_t tensor_elements(const TensorRecordInfo& t) {
   uint64_t n = 1;
   for (int64_t d : t.dims) n *= static_cast<uint64_t>(d);
   return n;
-}
-
-std::string dims_text(const std::vector<int64_t>& dims) {
-  std::string s = "[";
-  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
-  return s + "]";
 }
 
 Json parsed_metadata(const Bundle& b) {

@@ -8,6 +8,7 @@
 #include "common/checked_math.h"
 #include "common/error.h"
 #include "runtime/memory_planner.h"
+#include "graph/dims_text.h"
 
 namespace qc {
 
@@ -16,12 +17,6 @@ namespace {
 constexpr uint64_t kMaxTensorBytes = 1ull << 31;
 
 std::string node_label(const Node& n) { return std::string(op_name(n.op)) + " '" + n.name + "'"; }
-
-std::string dims_text(const std::vector<int64_t>& dims) {
-  std::string s = "[";
-  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "," : "") + std::to_string(dims[i]);
-  return s + "]";
-}
 
 size_t checked_bytes(const TensorRef& t, const std::string& what) {
   uint64_t n = 0, bytes = 0;

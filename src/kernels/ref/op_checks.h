@@ -9,6 +9,7 @@
 #include "graph/ir.h"
 #include "graph/op_table.h"
 #include "runtime/tensor.h"
+#include "graph/dims_text.h"
 
 namespace qc {
 
@@ -16,15 +17,6 @@ inline std::string op_label(const Node& node) { return std::string(op_name(node.
 
 [[noreturn]] inline void fail_node(const Node& node, Errc code, const std::string& what) {
   fail(code, op_label(node) + ": " + what);
-}
-
-inline std::string dims_text(const std::vector<int64_t>& dims) {
-  std::string s = "[";
-  for (size_t i = 0; i < dims.size(); ++i) {
-    if (i) s += ",";
-    s += dims[i] < 0 ? std::string("?") : std::to_string(dims[i]);
-  }
-  return s + "]";
 }
 
 // Input `i` or nullptr when it is omitted (or beyond the inputs given).
