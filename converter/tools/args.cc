@@ -1,12 +1,37 @@
 #include "tools/args.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 
 namespace qc {
 
 std::string ParsedArgs::get(const std::string& name, const std::string& dflt) const {
   auto it = options.find(name);
   return it == options.end() ? dflt : it->second;
+}
+
+double ParsedArgs::number(const std::string& name, double dflt) const {
+  if (!has(name)) return dflt;
+  const std::string text = get(name);
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || errno != 0 || *end != '\0' || !std::isfinite(v))
+    throw UsageError(name + ": '" + text + "' is not a finite number");
+  return v;
+}
+
+int64_t ParsedArgs::count(const std::string& name, int64_t dflt, int64_t min) const {
+  if (!has(name)) return dflt;
+  const std::string text = get(name);
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || errno != 0 || *end != '\0' || v < min)
+    throw UsageError(name + ": '" + text + "' is not an integer >= " + std::to_string(min));
+  return v;
 }
 
 ParsedArgs parse_args(const std::vector<std::string>& args, const ArgSpec& spec) {

@@ -1,6 +1,7 @@
 // Command-line parsing for the qcomp subcommands: positionals, `--opt value`,
 // `--opt=value`, `-o value` and boolean flags. `--` ends option parsing.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -29,6 +30,10 @@ struct ParsedArgs {
   bool flag(const std::string& name) const { return flags.count(name) != 0; }
   bool has(const std::string& name) const { return options.count(name) != 0; }
   std::string get(const std::string& name, const std::string& dflt = "") const;
+  // The option's value as a finite number / an integer >= min, or dflt when absent;
+  // anything else throws UsageError naming the option and its text.
+  double number(const std::string& name, double dflt) const;
+  int64_t count(const std::string& name, int64_t dflt, int64_t min = 0) const;
 };
 
 // Throws UsageError naming an unknown option, a missing value or a repeated option.

@@ -24,17 +24,6 @@ const char* const kEvalUsage =
 
 namespace {
 
-int64_t parse_count(const ParsedArgs& a, const std::string& name, int64_t dflt, int64_t min) {
-  if (!a.has(name)) return dflt;
-  const std::string text = a.get(name);
-  errno = 0;
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || v < min)
-    throw UsageError(name + ": '" + text + "' is not an integer >= " + std::to_string(min));
-  return v;
-}
-
 struct ModelRun {
   LoadedModel model;
   Preprocess preprocess;
@@ -101,11 +90,11 @@ int run_eval_command(const std::vector<std::string>& args) {
   const ParsedArgs a = parse_args(args, spec);
   if (a.positional.size() != 1) throw UsageError("eval takes exactly one model (.qcb or .onnx)");
   if (!a.has("--data")) throw UsageError("eval needs a dataset: --data IMAGES");
-  const int64_t limit = parse_count(a, "--limit", 0, 1);
+  const int64_t limit = a.count("--limit", 0, 1);
   EvalOptions opts;
-  opts.batch = parse_count(a, "--batch", 100, 1);
+  opts.batch = a.count("--batch", 100, 1);
   opts.progress = !a.flag("--quiet");
-  const int runs = static_cast<int>(parse_count(a, "--runs", 20, 0));
+  const int runs = static_cast<int>(a.count("--runs", 20, 0));
   const std::optional<Preprocess> forced =
       a.has("--preprocess") ? std::optional<Preprocess>(parse_preprocess(a.get("--preprocess"))) : std::nullopt;
 

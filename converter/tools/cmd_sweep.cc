@@ -34,28 +34,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-double parse_option_number(const ParsedArgs& a, const std::string& option, double dflt) {
-  if (!a.has(option)) return dflt;
-  const std::string text = a.get(option);
-  errno = 0;
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || errno != 0 || *end != '\0' || !std::isfinite(v))
-    throw UsageError(option + ": '" + text + "' is not a finite number");
-  return v;
-}
-
-int64_t parse_option_count(const ParsedArgs& a, const std::string& option, int64_t dflt) {
-  if (!a.has(option)) return dflt;
-  const std::string text = a.get(option);
-  errno = 0;
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || errno != 0 || *end != '\0' || v < 0)
-    throw UsageError(option + ": '" + text + "' is not a non-negative integer");
-  return v;
-}
-
 struct SweepSettings {
   std::string in, out_dir, data, labels, calib, labels_file;
   bool json = false;
@@ -96,16 +74,16 @@ SweepSettings parse_sweep_args(const std::vector<std::string>& args) {
       throw UsageError(e.what());
     }
   }
-  s.calib_options.count = parse_option_count(a, "--calib-count", 1000);
-  if (a.has("--percentile")) s.calib_options.percentile = parse_option_number(a, "--percentile", 99.99);
-  s.max_drop_pp = parse_option_number(a, "--max-drop", 0.5);
+  s.calib_options.count = a.count("--calib-count", 1000);
+  if (a.has("--percentile")) s.calib_options.percentile = a.number("--percentile", 99.99);
+  s.max_drop_pp = a.number("--max-drop", 0.5);
   if (s.max_drop_pp < 0) throw UsageError("--max-drop must be >= 0");
-  s.batch = std::max<int64_t>(1, parse_option_count(a, "--batch", 100));
-  s.latency_runs = static_cast<int>(std::clamp<int64_t>(parse_option_count(a, "--latency-runs", 30), 1, 100000));
+  s.batch = std::max<int64_t>(1, a.count("--batch", 100));
+  s.latency_runs = static_cast<int>(std::clamp<int64_t>(a.count("--latency-runs", 30), 1, 100000));
   s.codebook.per_channel = a.flag("--codebook-per-channel");
   if (a.has("--codebook-init")) s.codebook.init = parse_codebook_init(a.get("--codebook-init"));
   if (a.has("--kmeans-iters"))
-    s.codebook.max_iters = static_cast<int>(std::min<int64_t>(parse_option_count(a, "--kmeans-iters", 1000), 1000000));
+    s.codebook.max_iters = static_cast<int>(std::min<int64_t>(a.count("--kmeans-iters", 1000), 1000000));
   return s;
 }
 

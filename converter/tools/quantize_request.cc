@@ -13,24 +13,6 @@ namespace qc {
 
 namespace {
 
-double parse_double(const std::string& option, const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || errno != 0 || *end != '\0' || !std::isfinite(v))
-    throw UsageError(option + ": '" + text + "' is not a finite number");
-  return v;
-}
-
-int64_t parse_count(const std::string& option, const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || errno != 0 || *end != '\0' || v < 0)
-    throw UsageError(option + ": '" + text + "' is not a non-negative integer");
-  return v;
-}
-
 template <class Fn>
 auto as_usage_error(Fn fn) {
   try {
@@ -81,15 +63,15 @@ QuantizeRequest quantize_request_from_args(const ParsedArgs& a) {
   r.calib_labels_path = a.get("--calib-labels");
   if (a.has("--calib-method"))
     r.calib.method = as_usage_error([&] { return parse_calib_method(a.get("--calib-method")); });
-  if (a.has("--calib-count")) r.calib.count = parse_count("--calib-count", a.get("--calib-count"));
+  if (a.has("--calib-count")) r.calib.count = a.count("--calib-count", 0);
   if (a.has("--percentile")) {
-    r.calib.percentile = parse_double("--percentile", a.get("--percentile"));
+    r.calib.percentile = a.number("--percentile", 0);
     if (!(r.calib.percentile > 0 && r.calib.percentile <= 100)) throw UsageError("--percentile must be in (0, 100]");
   }
   r.data_path = a.get("--data");
   r.labels_path = a.get("--data-labels");
   if (a.has("--max-drop")) {
-    r.max_drop_pp = parse_double("--max-drop", a.get("--max-drop"));
+    r.max_drop_pp = a.number("--max-drop", 0);
     if (r.max_drop_pp < 0) throw UsageError("--max-drop must be >= 0 (percentage points)");
   }
   if (a.flag("--codebook-per-channel") && a.flag("--codebook-per-tensor"))
@@ -97,9 +79,9 @@ QuantizeRequest quantize_request_from_args(const ParsedArgs& a) {
   r.codebook.per_channel = a.flag("--codebook-per-channel");
   if (a.has("--codebook-init")) r.codebook.init = parse_codebook_init(a.get("--codebook-init"));
   if (a.has("--kmeans-iters")) r.codebook.max_iters = static_cast<int>(
-      std::min<int64_t>(parse_count("--kmeans-iters", a.get("--kmeans-iters")), 1000000));
+      std::min<int64_t>(a.count("--kmeans-iters", 0), 1000000));
   if (a.has("--batch")) {
-    r.batch = parse_count("--batch", a.get("--batch"));
+    r.batch = a.count("--batch", 0);
     if (r.batch < 1) throw UsageError("--batch must be at least 1");
   }
 
