@@ -62,6 +62,20 @@ std::vector<std::string> files_in(const fs::path& dir) {
 
 }  // namespace
 
+TEST_CASE("cli: numeric options are parsed strictly and name the option") {
+  const ArgSpec spec{{"--max-drop", "--batch"}, {}, {}};
+  CHECK(parse_args({"--max-drop", "0.25"}, spec).number("--max-drop", 1) == 0.25);
+  CHECK(parse_args({}, spec).number("--max-drop", 1.5) == 1.5);
+  CHECK(parse_args({"--batch", "32"}, spec).count("--batch", 1, 1) == 32);
+  CHECK(parse_args({}, spec).count("--batch", 7, 1) == 7);
+  for (const char* bad : {"", "1x", "nan", "inf", "1e999"})
+    CHECK_THROWS_WITH(parse_args({"--max-drop", bad}, spec).number("--max-drop", 0),
+                      Catch::Contains("--max-drop") && Catch::Contains("not a finite number"));
+  for (const char* bad : {"", "0", "-3", "2.5", "99999999999999999999"})
+    CHECK_THROWS_WITH(parse_args({"--batch", bad}, spec).count("--batch", 1, 1),
+                      Catch::Contains("--batch") && Catch::Contains("not an integer >= 1"));
+}
+
 TEST_CASE("cli: argument parsing") {
   ArgSpec spec;
   spec.value_options = {"-o", "--output", "--name"};
