@@ -12,22 +12,20 @@
 #if QC_SIMD128
 namespace qc::simd {
 
+// Fills the swizzle masks and multipliers for b-bit indices. Not inlined on purpose:
+// if the multipliers were compile-time constants, clang would turn the power-of-two
+// multiply into per-lane shifts, which wasm has no instruction for (scalarized).
+void fill_codebook_unpack_tables(int bits, uint8_t mask[2][16], int16_t mul[2][8]);
+
 template <int kBits>
 class CodebookUnpacker {
   static_assert(kBits >= 2 && kBits <= 8);
 
  public:
   CodebookUnpacker() {
-    constexpr int bits = kBits;
     alignas(16) uint8_t mask[2][16];
     alignas(16) int16_t mul[2][8];
-    for (int i = 0; i < 16; ++i) {
-      const int bit = i * bits, byte = bit / 8, shift = bit % 8;
-      // A second byte at 16 is never needed: index 15 ends at bit 16 * bits.
-      mask[i / 8][2 * (i % 8)] = static_cast<uint8_t>(byte);
-      mask[i / 8][2 * (i % 8) + 1] = static_cast<uint8_t>(byte + 1 < 16 ? byte + 1 : 0xff);
-      mul[i / 8][i % 8] = static_cast<int16_t>(1 << (16 - shift - bits));
-    }
+    fill_codebook_unpack_tables(kBits, mask, mul);
     mask_lo_ = wasm_v128_load(mask[0]);
     mask_hi_ = wasm_v128_load(mask[1]);
     mul_lo_ = wasm_v128_load(mul[0]);
