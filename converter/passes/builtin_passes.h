@@ -22,6 +22,10 @@ bool eliminate_dead_code(Graph& g);
 // Gemm/MatMul with a constant 2-D weight -> Gemm with W[N, K], transB=1, alpha=1
 // (the form quantize_weights compresses). Not in the default spec.
 bool canonicalize_gemm(Graph& g);
+// Dense f32 Gemm/Conv weights -> scheme f32_packed (the f32 GEMM kernels' panel
+// layout); canonicalizes Gemm first. Not in the default spec: `qcomp convert` and
+// `sweep` run it last unless --f32-layout dense.
+bool pack_f32_weights(Graph& g);
 
 // "constant_folding,eliminate_identity,fold_batch_norm,fuse_activation,dead_code"
 extern const char* const kDefaultPassSpec;

@@ -17,6 +17,7 @@ const PassRow kPasses[] = {
     {"fuse_activation", fuse_activations},
     {"dead_code", eliminate_dead_code},
     {"canonicalize_gemm", canonicalize_gemm},
+    {"pack_f32_weights", pack_f32_weights},
 };
 
 std::vector<std::string> split_commas(const std::string& s) {

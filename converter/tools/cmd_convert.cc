@@ -26,7 +26,9 @@ const char* const kConvertUsage =
     "      [--activations int8|dynamic|float] [--calib IMAGES [--calib-labels LABELS]]\n"
     "      [--calib-method minmax|percentile|entropy] [--calib-count N] [--percentile P]\n"
     "      [--codebook-per-channel|--codebook-per-tensor] [--codebook-init kmeans++|linear] [--kmeans-iters N]\n"
-    "      [--max-drop PP --data IMAGES --data-labels LABELS] [--batch B]\n";
+    "      [--max-drop PP --data IMAGES --data-labels LABELS] [--batch B] [--f32-layout packed|dense]\n"
+    "  --f32-layout: f32 Gemm/Conv weights are stored as f32_packed (the SIMD kernels' panel\n"
+    "      layout, read in place; default) or dense (plain row-major).\n";
 
 namespace {
 
@@ -94,6 +96,7 @@ int run_convert_command(const std::vector<std::string>& args) {
   check_labels_match_output(m.graph, d.labels, a.get("--labels"));
   m.graph.name = d.name;
   if (quant.active()) quantize_model(m.graph, quant, d);
+  if (quant.pack_f32) pack_f32_weights(m.graph);
 
   const std::vector<uint8_t> bundle = encode_bundle(m.graph, d);
   const std::string digest = sha256_hex(verify_bundle(bundle, out));

@@ -28,7 +28,7 @@ const char* const kSweepUsage =
     "      [--calib-method minmax|percentile|entropy] [--max-drop PP] [--preprocess scale=S,mean=M,std=D]\n"
     "      [--labels-file NAMES.txt] [--variants fp32,f16,int8,q4,cb4,cb3,cb2,auto]\n"
     "      [--codebook-per-channel] [--codebook-init kmeans++|linear] [--kmeans-iters N]\n"
-    "      [--batch B] [--latency-runs N] [--json]\n";
+    "      [--batch B] [--latency-runs N] [--f32-layout packed|dense] [--json]\n";
 
 namespace {
 
@@ -44,13 +44,14 @@ struct SweepSettings {
   double max_drop_pp = 0.5;
   int64_t batch = 100;
   int latency_runs = 30;
+  bool pack_f32 = true;
 };
 
 SweepSettings parse_sweep_args(const std::vector<std::string>& args) {
   ArgSpec spec;
   spec.value_options = {"-o",           "--output",     "--data",      "--labels",  "--calib",
                         "--calib-count", "--calib-method", "--max-drop", "--preprocess", "--labels-file",
-                        "--variants",   "--batch",      "--latency-runs", "--percentile", "--codebook-init", "--kmeans-iters"};
+                        "--variants",   "--batch",      "--latency-runs", "--percentile", "--codebook-init", "--kmeans-iters", "--f32-layout"};
   spec.flags = {"--json", "--codebook-per-channel"};
   spec.aliases = {{"-o", "--output"}};
   const ParsedArgs a = parse_args(args, spec);
@@ -81,6 +82,7 @@ SweepSettings parse_sweep_args(const std::vector<std::string>& args) {
   s.batch = std::max<int64_t>(1, a.count("--batch", 100));
   s.latency_runs = static_cast<int>(std::clamp<int64_t>(a.count("--latency-runs", 30), 1, 100000));
   s.codebook.per_channel = a.flag("--codebook-per-channel");
+  s.pack_f32 = parse_f32_layout(a);
   if (a.has("--codebook-init")) s.codebook.init = parse_codebook_init(a.get("--codebook-init"));
   if (a.has("--kmeans-iters"))
     s.codebook.max_iters = static_cast<int>(std::min<int64_t>(a.count("--kmeans-iters", 1000), 1000000));
@@ -132,7 +134,7 @@ int run_sweep_command(const std::vector<std::string>& args) {
   if (ec || !fs::is_directory(s.out_dir))
     fail(Errc::io, s.out_dir + ": cannot create the output directory" + (ec ? " (" + ec.message() + ")" : ""));
 
-  SweepContext ctx{q, base.graph, base.description, data, labels, s.out_dir, s.batch, s.latency_runs, s.max_drop_pp};
+  SweepContext ctx{q, base.graph, base.description, data, labels, s.out_dir, s.batch, s.latency_runs, s.max_drop_pp, s.pack_f32};
   std::vector<VariantResult> results;
   Progress bar("sweep", static_cast<int64_t>(s.variants.size()));
   for (size_t i = 0; i < s.variants.size(); ++i) {

@@ -45,13 +45,21 @@ CodebookInit parse_codebook_init(const std::string& name) {
 std::vector<std::string> quantize_value_options() {
   return {"--weights",    "--spec",      "--activations", "--calib",         "--calib-labels",
           "--calib-method", "--calib-count", "--percentile",  "--data",          "--data-labels",
-          "--max-drop",   "--codebook-init", "--kmeans-iters", "--batch"};
+          "--max-drop",   "--codebook-init", "--kmeans-iters", "--batch",       "--f32-layout"};
 }
 
 std::vector<std::string> quantize_flags() { return {"--codebook-per-channel", "--codebook-per-tensor"}; }
 
+bool parse_f32_layout(const ParsedArgs& a) {
+  const std::string layout = a.get("--f32-layout", "packed");
+  if (layout != "packed" && layout != "dense")
+    throw UsageError("--f32-layout: unknown '" + layout + "' (packed, dense)");
+  return layout == "packed";
+}
+
 QuantizeRequest quantize_request_from_args(const ParsedArgs& a) {
   QuantizeRequest r;
+  r.pack_f32 = parse_f32_layout(a);
   r.weights = a.get("--weights", "f32");
   if (r.weights != "auto") (void)parse_weight_scheme(r.weights);  // Errc::invalid_argument listing the names
   r.spec_path = a.get("--spec");

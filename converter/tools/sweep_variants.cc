@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "passes/builtin_passes.h"
 #include "tools/args.h"
 #include "tools/atomic_file.h"
 #include "tools/bundle_output.h"
@@ -88,7 +89,8 @@ VariantResult run_variant(SweepContext& ctx, const std::string& name, const Vari
   r.weights = d.weights;
   const Json* acts = d.compression_extra.find("activations");
   r.activations = acts && acts->is_string() && name != "fp32" ? acts->as_string() : "float";
-  const Graph g = ctx.quantizer.build(plan);
+  Graph g = ctx.quantizer.build(plan);
+  if (ctx.pack_f32) pack_f32_weights(g);
   const std::vector<uint8_t> bytes = encode_bundle(g, d);
   r.file = (fs::path(ctx.out_dir) / (name + ".qcb")).string();
   verify_bundle(bytes, r.file);

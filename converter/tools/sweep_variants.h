@@ -32,6 +32,7 @@ struct SweepContext {
   int64_t batch = 100;
   int latency_runs = 30;
   double max_drop_pp = 0.5;
+  bool pack_f32 = true;  // weights left in f32 are written as f32_packed
 };
 
 struct VariantResult {

@@ -21,6 +21,7 @@ void decode_weight_row(uint16_t scheme, const uint8_t* payload, const uint8_t* s
     case SchemeId::q4_block: return decode_q4_block_row(payload, k, row, out);
     case SchemeId::q4_block_min: return decode_q4_block_min_row(payload, k, row, out);
     case SchemeId::codebook: return decode_codebook_row(payload, side, k, row, out);
+    case SchemeId::f32_packed: return decode_f32_packed_row(payload, k, row, out);
   }
   fail(Errc::unknown_scheme, "no decoder for weight scheme '" + std::string(scheme_name(scheme)) + "' (id " +
                                  std::to_string(scheme) + ")");

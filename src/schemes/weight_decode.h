@@ -16,6 +16,7 @@ void decode_f16_row(const uint8_t* payload, int64_t k, int64_t row, float* out);
 void decode_i8_channel_row(const uint8_t* payload, const uint8_t* side, int64_t k, int64_t row, float* out);
 void decode_q4_block_row(const uint8_t* payload, int64_t k, int64_t row, float* out);
 void decode_q4_block_min_row(const uint8_t* payload, int64_t k, int64_t row, float* out);
+void decode_f32_packed_row(const uint8_t* payload, int64_t k, int64_t row, float* out);
 void decode_codebook_row(const uint8_t* payload, const uint8_t* side, int64_t k, int64_t row, float* out);
 
 // Row `row` (K floats) of a weight in `scheme` (0 = dense f32 too). Throws

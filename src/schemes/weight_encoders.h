@@ -15,6 +15,10 @@ namespace qc {
 // f16 storage, any rank; rounds to nearest even (values beyond f16 become +-inf).
 ConstData encode_f16(const float* w, const std::vector<int64_t>& dims);
 
+// f32 in the GEMM panel layout (f32_packed.h), exact: no rounding, any values
+// (non-finite included) stay as they are.
+ConstData encode_f32_packed(const float* w, const std::vector<int64_t>& dims);
+
 // Symmetric int8 per row: scale = max|w_row| / 127, q = round(w / scale).
 ConstData encode_i8_channel(const float* w, const std::vector<int64_t>& dims);
 

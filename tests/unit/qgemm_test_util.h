@@ -11,6 +11,7 @@
 #include "runtime/tensor.h"
 #include "schemes/codebook.h"
 #include "schemes/f16.h"
+#include "schemes/f32_packed.h"
 #include "schemes/q4_block.h"
 #include "schemes/scheme_table.h"
 #include "schemes/weight_decode.h"
@@ -68,6 +69,15 @@ inline StoredWeight random_weight(std::mt19937& rng, SchemeId scheme, int64_t n,
       w.payload.resize(static_cast<size_t>(2 * n * k));
       for (int64_t i = 0; i < n * k; ++i) put_f16(&w.payload[2 * i], unit(rng) * (i % 7 == 0 ? 40.f : 1.f));
       break;
+    case SchemeId::f32_packed: {
+      w.payload.assign(static_cast<size_t>(f32_panel_count(n) * kF32PanelWidth * k * 4), 0);
+      for (int64_t r = 0; r < n; ++r)
+        for (int64_t i = 0; i < k; ++i) {
+          const float f = unit(rng);
+          std::memcpy(&w.payload[4 * (f32_packed_row_offset(k, r) + i * kF32PanelWidth)], &f, 4);
+        }
+      break;
+    }
     case SchemeId::i8_channel:
       w.payload = random_bytes(static_cast<size_t>(n * k));
       for (int64_t r = 0; r < n; ++r) put_f32(w.side, r % 5 == 3 ? 0.f : 0.001f + 0.05f * std::abs(unit(rng)));

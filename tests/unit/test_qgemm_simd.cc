@@ -1,9 +1,10 @@
 // Every SIMD128 quantized GEMM kernel (kernels/simd/qgemm.inc) against its scalar
-// reference on the same inputs, across the tile edges: M = 1..5 and 32 (2-row
-// steps), N = 1..17 (4-row groups), K = 1..70 and around 128, 256 (16-element
+// reference on the same inputs, across the tile edges: M = 1..7, 9 and 32 (4-row
+// tiles), N = 1..17 (4-row groups), K = 1..70 and around 128, 256 (16-element
 // vectors, 32-element q4 blocks, 256-element f32 panels), 513. Views start at
-// row 0..2 of the stored tensor (Conv groups). int8 paths must be bit-identical,
-// float paths within 1e-5 of sum |x * w|.
+// row 0..2 of the stored tensor (Conv groups; f32_packed repacks such views). int8
+// paths must be bit-identical, float paths within 1e-5 of sum |x * w|. The fused
+// activation cycles through none, Relu, Clip, LeakyRelu, Sigmoid and Tanh.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -26,7 +27,7 @@ std::vector<int64_t> k_sizes() {
   return ks;
 }
 
-constexpr int64_t kMs[] = {1, 2, 3, 4, 5, 32};
+constexpr int64_t kMs[] = {1, 2, 3, 4, 5, 6, 7, 9, 32};
 constexpr float kPoison = -7777.f;
 
 struct Sweep {
@@ -36,8 +37,8 @@ struct Sweep {
 
 void sweep(std::mt19937& rng, SchemeId scheme, int mode, bool exact, Sweep& s, int bits = 4, bool per_channel = false) {
   for (int64_t k : k_sizes()) {
-    for (int64_t n = 1; n <= 17; ++n) {
-      const int64_t m = kMs[(k + n) % 6], row0 = (k + n) % 3, ldy = n + (k % 2) * 3;
+    for (int64_t n = 1; n <= (scheme == SchemeId::f32_packed ? 41 : 17); ++n) {
+      const int64_t m = kMs[(k + n) % 9], row0 = (k + n) % 3, ldy = n + (k % 2) * 3;
       const StoredWeight stored = random_weight(rng, scheme, row0 + n + 1, k, bits, per_channel);
       const WeightView w = weight_rows(stored.view(), row0, n);
       std::vector<float> x = random_floats(rng, static_cast<size_t>(m * k));
@@ -45,9 +46,14 @@ void sweep(std::mt19937& rng, SchemeId scheme, int mode, bool exact, Sweep& s, i
       const std::vector<float> bias = random_floats(rng, static_cast<size_t>(n));
       const bool with_bias = (k + n) % 2 == 0;
       const ActQuant aq{mode, 0.8f / 127};  // static: some values clamp
+      Activation act;
+      act.kind = static_cast<Act>((k + 2 * n) % 6);
+      act.lo = -0.25f, act.hi = 0.5f, act.alpha = 0.125f;
       std::vector<float> y_ref(static_cast<size_t>(m * ldy), kPoison), y_simd = y_ref;
-      compressed_gemm_using(QGemmImpl::reference, x.data(), m, w, with_bias ? bias.data() : nullptr, y_ref.data(), ldy, aq);
-      compressed_gemm_using(QGemmImpl::simd, x.data(), m, w, with_bias ? bias.data() : nullptr, y_simd.data(), ldy, aq);
+      compressed_gemm_using(QGemmImpl::reference, x.data(), m, w, with_bias ? bias.data() : nullptr, y_ref.data(), ldy, aq,
+                            act);
+      compressed_gemm_using(QGemmImpl::simd, x.data(), m, w, with_bias ? bias.data() : nullptr, y_simd.data(), ldy, aq,
+                            act);
       ++s.cases;
       for (int64_t r = 0; r < n; ++r) {
         const std::vector<float> wr = stored.row(row0 + r);
@@ -82,7 +88,7 @@ void require_clean(const Sweep& s) {
 }  // namespace
 
 TEST_CASE("qgemm: every kernel row has a reference and, with SIMD128, a SIMD version", "[qgemm][simd]") {
-  REQUIRE(qgemm_kernels().size() == 9);
+  REQUIRE(qgemm_kernels().size() == 10);
   for (const QGemmKernel& k : qgemm_kernels()) {
     INFO(k.name);
     CHECK(k.ref != nullptr);
@@ -93,7 +99,8 @@ TEST_CASE("qgemm: every kernel row has a reference and, with SIMD128, a SIMD ver
 TEST_CASE("qgemm: SIMD float-activation kernels match the reference", "[qgemm][simd]") {
   if (!QC_SIMD128) WARN("built without SIMD128: nothing to compare");
   std::mt19937 rng(1234);
-  for (SchemeId scheme : {SchemeId::f16, SchemeId::i8_channel, SchemeId::q4_block, SchemeId::q4_block_min}) {
+  for (SchemeId scheme :
+       {SchemeId::f32_packed, SchemeId::f16, SchemeId::i8_channel, SchemeId::q4_block, SchemeId::q4_block_min}) {
     SECTION(scheme_name(static_cast<uint16_t>(scheme))) {
       Sweep s;
       sweep(rng, scheme, kActF32, false, s);

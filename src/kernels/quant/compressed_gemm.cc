@@ -37,7 +37,9 @@ constexpr int64_t kMaxInt8Reduction = (int64_t{1} << 31) / (127 * 128) - 1;
 // Activation rows per kernel call.
 constexpr int64_t kRowBlock = 256;
 
-bool f32_only(uint16_t scheme) { return scheme == static_cast<uint16_t>(SchemeId::f16); }
+bool f32_only(uint16_t scheme) {
+  return scheme == static_cast<uint16_t>(SchemeId::f16) || scheme == static_cast<uint16_t>(SchemeId::f32_packed);
+}
 
 QGemmAct kernel_act(const WeightView& w, const ActQuant& aq) {
   return aq.mode == kActF32 || f32_only(w.scheme) ? QGemmAct::f32 : QGemmAct::i8;
@@ -113,17 +115,17 @@ void check_compressed_gemm(const WeightView& w, const ActQuant& aq, const std::s
 }
 
 void compressed_gemm(const float* x, int64_t M, const WeightView& w, const float* bias, float* y, int64_t ldy,
-                     const ActQuant& aq) {
-  compressed_gemm_using(QGemmImpl::best, x, M, w, bias, y, ldy, aq);
+                     const ActQuant& aq, const Activation& act) {
+  compressed_gemm_using(QGemmImpl::best, x, M, w, bias, y, ldy, aq, act);
 }
 
 void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const WeightView& w, const float* bias, float* y,
-                           int64_t ldy, const ActQuant& aq) {
+                           int64_t ldy, const ActQuant& aq, const Activation& fused) {
   if (unsupported(w, aq)) check_compressed_gemm(w, aq, "compressed_gemm");
   if (M <= 0 || w.n <= 0) return;
   if (w.k == 0) {
     for (int64_t m = 0; m < M; ++m)
-      for (int64_t n = 0; n < w.n; ++n) y[m * ldy + n] = bias ? bias[n] : 0.f;
+      for (int64_t n = 0; n < w.n; ++n) y[m * ldy + n] = fused.apply(bias ? bias[n] : 0.f);
     return;
   }
   const QGemmAct act = kernel_act(w, aq);
@@ -133,6 +135,7 @@ void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const Weig
   QGemmArgs a;
   a.w = &w;
   a.bias = bias;
+  a.act = fused;
   a.ldy = ldy;
   thread_local CodebookLutI8 lut;
   if (act == QGemmAct::i8 && w.scheme == static_cast<uint16_t>(SchemeId::codebook)) {

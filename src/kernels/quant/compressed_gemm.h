@@ -1,19 +1,20 @@
 // GEMM against a weight kept in its compressed scheme (the runtime never inflates
 // compressed weights to f32):
 //   y[m * ldy + n] = sum_k x[m * K + k] * W[n, k] (+ bias[n] when bias)
-// for m < M, n < w.n; the caller applies any fused activation. Activations are
+// then the fused activation `act`, for m < M, n < w.n. Activations are
 // float, or quantized to int8 per `aq` (weight_view.h). Dense weights (scheme 0)
 // are not handled here: they stay in the reference Gemm/Conv kernels.
 #pragma once
 #include <cstdint>
 #include <string>
 
+#include "graph/activation.h"
 #include "kernels/quant/weight_view.h"
 
 namespace qc {
 
 void compressed_gemm(const float* x, int64_t M, const WeightView& w, const float* bias, float* y, int64_t ldy,
-                     const ActQuant& aq);
+                     const ActQuant& aq, const Activation& act = {});
 
 // Which kernel implementation runs: the best compiled in (SIMD128 when available),
 // or one forced (the tests compare both; `simd` means the reference when SIMD128
@@ -21,7 +22,7 @@ void compressed_gemm(const float* x, int64_t M, const WeightView& w, const float
 enum class QGemmImpl { best, reference, simd };
 
 void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const WeightView& w, const float* bias, float* y,
-                           int64_t ldy, const ActQuant& aq);
+                           int64_t ldy, const ActQuant& aq, const Activation& act = {});
 
 // Fails (naming `where`) when no kernel handles the weight's scheme or, with int8
 // activations, when K is so long that an int32 dot product could overflow.

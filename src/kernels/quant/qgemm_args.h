@@ -1,13 +1,15 @@
 // What every quantized GEMM kernel receives, and the kernel table (one row per
 // scheme and activation kind, listed in kernels/simd/qgemm.inc).
 // A kernel computes, for m < args.m and view rows n < w->n:
-//   y[m * ldy + n] = sum_k x[m, k] * W[n, k] + (bias ? bias[n] : 0)
+//   y[m * ldy + n] = act(sum_k x[m, k] * W[n, k] + (bias ? bias[n] : 0))
+// (act: the node's fused activation, applied as each output is stored).
 // f32 kernels read float rows `x`; i8 kernels read the int8 rows `xq` (x ~ xq * x_scale[m])
 // and the data compressed_gemm prepared for their scheme.
 #pragma once
 #include <cstdint>
 #include <span>
 
+#include "graph/activation.h"
 #include "kernels/quant/weight_view.h"
 
 namespace qc {
@@ -29,6 +31,7 @@ struct QGemmArgs {
   int64_t lut_stride = 0;
   const float* lut_scale = nullptr;
   const float* bias = nullptr;  // [w->n] or null
+  Activation act;
   float* y = nullptr;
   int64_t ldy = 0;
 };

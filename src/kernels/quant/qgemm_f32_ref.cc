@@ -20,12 +20,16 @@ void f32_ref(const QGemmArgs& a, RowDecoder decode) {
       const float* x = a.x + m * w.k;
       float sum = 0;
       for (int64_t k = 0; k < w.k; ++k) sum += x[k] * row[k];
-      a.y[m * a.ldy + n] = sum + (a.bias ? a.bias[n] : 0.f);
+      a.y[m * a.ldy + n] = a.act.apply(sum + (a.bias ? a.bias[n] : 0.f));
     }
   }
 }
 
 }  // namespace
+
+void qgemm_f32_packed_f32_ref(const QGemmArgs& a) {
+  f32_ref(a, [](const WeightView& w, int64_t r, float* out) { decode_f32_packed_row(w.payload, w.k, w.row0 + r, out); });
+}
 
 void qgemm_f16_f32_ref(const QGemmArgs& a) {
   f32_ref(a, [](const WeightView& w, int64_t r, float* out) { decode_f16_row(w.payload, w.k, w.row0 + r, out); });

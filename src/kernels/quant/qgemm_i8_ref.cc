@@ -31,7 +31,7 @@ void qgemm_i8_channel_i8_ref(const QGemmArgs& a) {
       const int8_t* x = a.xq + m * a.xq_stride;
       int32_t acc = 0;
       for (int64_t k = 0; k < w.k; ++k) acc += int32_t{x[k]} * q[k];
-      a.y[m * a.ldy + n] = scaled_dot_out(acc, a.x_scale[m], w_scale, bias_at(a, n));
+      a.y[m * a.ldy + n] = a.act.apply(scaled_dot_out(acc, a.x_scale[m], w_scale, bias_at(a, n)));
     }
   }
 }
@@ -51,7 +51,7 @@ void qgemm_q4_block_i8_ref(const QGemmArgs& a) {
           acc += xb[j] * ((blk.qs[j] & 0x0f) - 8) + xb[j + kQ4BlockLen / 2] * ((blk.qs[j] >> 4) - 8);
         sum = q4_block_accumulate(sum, f16_to_f32(blk.d), acc);
       }
-      a.y[m * a.ldy + n] = block_sum_out(sum, a.x_scale[m], bias_at(a, n));
+      a.y[m * a.ldy + n] = a.act.apply(block_sum_out(sum, a.x_scale[m], bias_at(a, n)));
     }
   }
 }
@@ -71,7 +71,7 @@ void qgemm_q4_block_min_i8_ref(const QGemmArgs& a) {
           acc += xb[j] * (blk.qs[j] & 0x0f) + xb[j + kQ4BlockLen / 2] * (blk.qs[j] >> 4);
         sum = q4_block_min_accumulate(sum, f16_to_f32(blk.d), acc, f16_to_f32(blk.m), a.x_block_sums[m * blocks + b]);
       }
-      a.y[m * a.ldy + n] = block_sum_out(sum, a.x_scale[m], bias_at(a, n));
+      a.y[m * a.ldy + n] = a.act.apply(block_sum_out(sum, a.x_scale[m], bias_at(a, n)));
     }
   }
 }
@@ -86,7 +86,7 @@ void qgemm_codebook_i8_ref(const QGemmArgs& a) {
       int32_t acc = 0;
       for (int64_t k = 0; k < w.k; ++k)
         acc += int32_t{x[k]} * lut[codebook_index(w.row(n), w.row_bytes, static_cast<uint64_t>(k), w.codebook_bits)];
-      a.y[m * a.ldy + n] = scaled_dot_out(acc, a.x_scale[m], a.lut_scale[table], bias_at(a, n));
+      a.y[m * a.ldy + n] = a.act.apply(scaled_dot_out(acc, a.x_scale[m], a.lut_scale[table], bias_at(a, n)));
     }
   }
 }

@@ -65,7 +65,8 @@ WeightView weight_rows(const WeightView& w, int64_t first, int64_t count) {
 
 ActQuant act_quant_from(const Node& node, uint16_t scheme) {
   const bool float_default =
-      scheme == static_cast<uint16_t>(SchemeId::dense) || scheme == static_cast<uint16_t>(SchemeId::f16);
+      scheme == static_cast<uint16_t>(SchemeId::dense) || scheme == static_cast<uint16_t>(SchemeId::f16) ||
+      scheme == static_cast<uint16_t>(SchemeId::f32_packed);
   const std::string label = std::string(op_name(node.op)) + " '" + node.name + "'";
   ActQuant q;
   const int64_t mode = node.attr_i("x_quant", float_default ? kActF32 : kActDynamicI8);

@@ -3,7 +3,8 @@
 // strides, dilations, pads, auto_pad. The fused activation of graph/activation.h
 // is applied to Y.
 // A compressed W (scheme != 0, only as a constant; 2-D convolutions only) is read
-// in its scheme: im2col + compressed_gemm.
+// in its scheme: f32_packed by the SIMD implicit GEMM of kernels/simd/conv_f32_packed
+// (when SIMD128 is compiled in), the other schemes by im2col + compressed_gemm.
 #include <algorithm>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "kernels/quant/im2col.h"
 #include "kernels/ref/conv_geometry.h"
 #include "kernels/ref/op_checks.h"
+#include "kernels/simd/conv_f32_packed.h"
 #include "schemes/scheme_table.h"
 
 namespace qc {
@@ -79,9 +81,34 @@ ConvDims conv_dims(const Node& node, const std::vector<const TensorRef*>& in) {
 // Unfolded input rows per compressed_gemm call: bounds the im2col buffer (~256 KB).
 constexpr int64_t kIm2colFloats = 64 * 1024;
 
+#if QC_SIMD128
+bool conv_f32_packed(const ConvDims& d, const WeightView& w, const ActQuant& aq, const float* x, const float* bias,
+                     const Activation& act, float* y) {
+  if (w.scheme != static_cast<uint16_t>(SchemeId::f32_packed) || aq.mode != kActF32) return false;
+  const WindowGeometry& g = d.geom;
+  const int64_t C = d.in_channels, M = d.out_channels;
+  const int64_t c_per_group = C / d.group, m_per_group = M / d.group;
+  ConvF32PackedArgs a;
+  a.channels = c_per_group;
+  a.g = &g;
+  a.act = act;
+  for (int64_t n = 0; n < d.batch; ++n) {
+    for (int64_t grp = 0; grp < d.group; ++grp) {
+      const WeightView wg = weight_rows(w, grp * m_per_group, m_per_group);
+      a.x = x + (n * C + grp * c_per_group) * g.in_size();
+      a.w = &wg;
+      a.bias = bias ? bias + grp * m_per_group : nullptr;
+      a.y = y + (n * M + grp * m_per_group) * g.out_size();
+      conv2d_f32_packed_simd(a);
+    }
+  }
+  return true;
+}
+#endif
+
 // Per image and group, blocks of output pixels are unfolded (im2col) into rows of
 // K = C/group * kh * kw, multiplied by the group's compressed weight rows and
-// scattered to NCHW; the bias is added by the kernel.
+// scattered to NCHW; bias and activation are applied by the kernel.
 void conv_compressed(const Node& node, const ConvDims& d, const std::vector<const TensorRef*>& in, float* y) {
   const WindowGeometry& g = d.geom;
   const WeightView w = weight_view(*in[1], op_label(node) + " weight W");
@@ -90,6 +117,10 @@ void conv_compressed(const Node& node, const ConvDims& d, const std::vector<cons
   const float* x = in[0]->as<const float>();
   const TensorRef* b_ref = optional_input(in, 2);
   const float* bias = b_ref ? b_ref->as<const float>() : nullptr;
+  const Activation act = Activation::from(node);
+#if QC_SIMD128
+  if (conv_f32_packed(d, w, aq, x, bias, act, y)) return;
+#endif
   const int64_t C = d.in_channels, M = d.out_channels;
   const int64_t c_per_group = C / d.group, m_per_group = M / d.group;
   const int64_t in_plane = g.in_size(), out_plane = g.out_size(), K = c_per_group * g.kernel_size();
@@ -106,7 +137,7 @@ void conv_compressed(const Node& node, const ConvDims& d, const std::vector<cons
         const int64_t rows = std::min(block, out_plane - p0);
         im2col_2d(xg, c_per_group, g, p0, rows, cols.data());
         compressed_gemm(cols.data(), rows, wg, bias ? bias + grp * m_per_group : nullptr, rows_out.data(), m_per_group,
-                        aq);
+                        aq, act);
         for (int64_t j = 0; j < m_per_group; ++j)
           for (int64_t i = 0; i < rows; ++i) yg[j * out_plane + p0 + i] = rows_out[i * m_per_group + j];
       }
@@ -130,7 +161,6 @@ void ref_conv(const Node& node, const std::vector<const TensorRef*>& in, const s
   const ConvDims d = conv_dims(node, in);
   if (in[1]->scheme != 0) {
     conv_compressed(node, d, in, out[0]->as<float>());
-    Activation::from(node).apply(out[0]->as<float>(), out[0]->numel());
     return;
   }
   const WindowGeometry& g = d.geom;

@@ -62,8 +62,8 @@ GemmDims gemm_dims(const Node& node, const std::vector<const TensorRef*>& in) {
   return d;
 }
 
-// Y = A * W^T (+ beta * C) with W read compressed; a C of [N] or [1, N] is added
-// by the kernel as its bias, any other C afterwards.
+// Y = act(A * W^T (+ beta * C)) with W read compressed; a C of [N] or [1, N] is
+// added by the kernel as its bias (with the activation fused), any other C afterwards.
 void gemm_compressed(const Node& node, const GemmDims& d, const std::vector<const TensorRef*>& in, float* y) {
   const WeightView w = weight_view(*in[1], op_label(node) + " weight B");
   const ActQuant aq = act_quant_from(node, w.scheme);
@@ -86,14 +86,15 @@ void gemm_compressed(const Node& node, const GemmDims& d, const std::vector<cons
     for (int64_t n = 0; n < d.n; ++n) bias_buf[n] = beta * c[n];
     bias = bias_buf.data();
   }
-  compressed_gemm(a, d.m, w, bias, y, d.n, aq);
-  if (c && !c_is_bias) {
-    for (int64_t m = 0; m < d.m; ++m) {
-      const float* cr = c + (d.c_rows == 1 ? 0 : m) * d.c_cols;
-      const int64_t c_step = d.c_cols == 1 ? 0 : 1;
-      for (int64_t n = 0; n < d.n; ++n) y[m * d.n + n] += beta * cr[n * c_step];
-    }
+  const Activation act = Activation::from(node);
+  if (!c || c_is_bias) return compressed_gemm(a, d.m, w, bias, y, d.n, aq, act);
+  compressed_gemm(a, d.m, w, nullptr, y, d.n, aq);
+  for (int64_t m = 0; m < d.m; ++m) {
+    const float* cr = c + (d.c_rows == 1 ? 0 : m) * d.c_cols;
+    const int64_t c_step = d.c_cols == 1 ? 0 : 1;
+    for (int64_t n = 0; n < d.n; ++n) y[m * d.n + n] += beta * cr[n * c_step];
   }
+  act.apply(y, d.m * d.n);
 }
 
 }  // namespace
@@ -108,7 +109,6 @@ void ref_gemm(const Node& node, const std::vector<const TensorRef*>& in, const s
   const GemmDims d = gemm_dims(node, in);
   if (in[1]->scheme != 0) {
     gemm_compressed(node, d, in, out[0]->as<float>());
-    Activation::from(node).apply(out[0]->as<float>(), d.m * d.n);
     return;
   }
   const int64_t M = d.m, K = d.k, N = d.n;

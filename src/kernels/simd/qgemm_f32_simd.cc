@@ -69,7 +69,7 @@ void panel_gemm(const QGemmArgs& a, ChunkDecoder decode) {
     }
     for (int64_t m = 0; m < a.m; ++m)
       for (int r = 0; r < rows; ++r)
-        a.y[m * a.ldy + n0 + r] = acc[m * kRows + r] + (a.bias ? a.bias[n0 + r] : 0.f);
+        a.y[m * a.ldy + n0 + r] = a.act.apply(acc[m * kRows + r] + (a.bias ? a.bias[n0 + r] : 0.f));
   }
 }
 

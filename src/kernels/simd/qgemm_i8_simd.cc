@@ -68,7 +68,7 @@ void int8_rows_gemm(const QGemmArgs& a, const Rows4& rows, int64_t k, int64_t n0
     for (int64_t i = 0; i < 2 && m + i < a.m; ++i)
       for (int r = 0; r < count; ++r)
         a.y[(m + i) * a.ldy + n0 + r] =
-            scaled_dot_out(acc[i][r], a.x_scale[m + i], w_scale[r], a.bias ? a.bias[n0 + r] : 0.f);
+            a.act.apply(scaled_dot_out(acc[i][r], a.x_scale[m + i], w_scale[r], a.bias ? a.bias[n0 + r] : 0.f));
   }
 }
 

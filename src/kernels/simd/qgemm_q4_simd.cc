@@ -72,7 +72,7 @@ void q4_i8_simd(const QGemmArgs& a) {
       alignas(16) float out[kRows];
       wasm_v128_store(out, sum);
       for (int r = 0; r < count; ++r)
-        a.y[m * a.ldy + n0 + r] = block_sum_out(out[r], a.x_scale[m], a.bias ? a.bias[n0 + r] : 0.f);
+        a.y[m * a.ldy + n0 + r] = a.act.apply(block_sum_out(out[r], a.x_scale[m], a.bias ? a.bias[n0 + r] : 0.f));
     }
   }
 }
