@@ -123,6 +123,10 @@ PIX=scale=0.00392156862745098
 mkdir -p "$TMP/q" "$TMP/q1" "$TMP/q2" "$TMP/q3" "$TMP/q4" "$TMP/q5"
 check "convert --weights q4" $QCOMP convert models/lenet300.onnx -o "$TMP/q/l300-q4.qcb" --weights q4 --preprocess $PIX
 check "inspect shows q4_block" bash -c "$QCOMP inspect '$TMP/q/l300-q4.qcb' | grep -q q4_block"
+check "inspect shows f32 weights packed by default" bash -c "$QCOMP inspect '$TMP/out/lenet300.qcb' | grep -qE 'fc1.weight .* f32_packed'"
+check "convert --f32-layout dense" $QCOMP convert models/lenet300.onnx -o "$TMP/q/l300-dense.qcb" --f32-layout dense
+check "inspect shows dense f32 weights" bash -c "$QCOMP inspect '$TMP/q/l300-dense.qcb' | grep -E 'fc1.weight' | grep -qw dense"
+expect_fail "bad --f32-layout" "f32-layout" "$TMP/q5/bad-layout.qcb" -- $QCOMP convert models/lenet300.onnx -o "$TMP/q5/bad-layout.qcb" --f32-layout wide
 check "convert int8 + static int8 activations" $QCOMP convert models/lenet300.onnx -o "$TMP/q/l300-int8.qcb" \
   --weights int8 --activations int8 --calib models/data/test1000-images-idx3-ubyte.gz --calib-count 200 --preprocess $PIX
 json=$($QCOMP inspect "$TMP/q/l300-int8.qcb" --json)
