@@ -7,6 +7,7 @@
 
 #include "common/checked_math.h"
 #include "common/error.h"
+#include "kernels/simd/op_kernels.h"
 #include "runtime/memory_planner.h"
 #include "graph/dims_text.h"
 
@@ -135,7 +136,8 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
       for (int o : n.outputs) p.known[o] = 1;
     } else {
       for (int o : n.outputs) producer_step[o] = static_cast<int>(p.steps.size());
-      p.steps.push_back(Step{&n, info.ref_kernel, std::move(in), std::move(outs)});
+      const KernelFn simd = simd_op_kernel(n.op);
+      p.steps.push_back(Step{&n, simd ? simd : info.ref_kernel, std::move(in), std::move(outs)});
     }
   }
 
