@@ -2,6 +2,7 @@
 
 #if QC_SIMD128
 #include <algorithm>
+#include <climits>
 #include <vector>
 
 #include "kernels/simd/f32_gemm_tile.h"
@@ -58,14 +59,14 @@ void pack_columns(const ConvF32PackedArgs& a, int64_t p0, int count, float* cols
   }
 }
 
-template <int MR>
-void channel_tile(const ConvF32PackedArgs& a, const float* cols, int64_t c0, int64_t p0, int count) {
+template <int MR, class B>
+void channel_tile(const ConvF32PackedArgs& a, const B& cols, int64_t c0, int64_t p0, int count) {
   const WeightView& w = *a.w;
   const auto* payload = reinterpret_cast<const float*>(w.payload);
   const float* rows[MR];
   for (int i = 0; i < MR; ++i) rows[i] = payload + f32_packed_row_offset(w.k, w.row0 + c0 + i);
   F32Tile<MR, 1> t;
-  f32_tile_accumulate<MR, 1, kF32PanelWidth>(rows, cols, 0, w.k, t);
+  f32_tile_accumulate<MR, 1, kF32PanelWidth>(rows, cols, w.k, t);
   const int64_t plane = a.g->out_size();
   TileStore s;
   s.y = a.y + c0 * plane + p0;
@@ -74,6 +75,43 @@ void channel_tile(const ConvF32PackedArgs& a, const float* cols, int64_t c0, int
   s.bias_rows = a.bias ? a.bias + c0 : nullptr;
   s.act = a.act;
   f32_tile_store(t, s);
+}
+
+template <class B>
+void all_channels(const ConvF32PackedArgs& a, const B& cols, int64_t p0, int count) {
+  const int64_t n = a.w->n;
+  int64_t c0 = 0;
+  for (; c0 + 4 <= n; c0 += 4) channel_tile<4>(a, cols, c0, p0, count);
+  switch (n - c0) {
+    case 3: channel_tile<3>(a, cols, c0, p0, count); break;
+    case 2: channel_tile<2>(a, cols, c0, p0, count); break;
+    case 1: channel_tile<1>(a, cols, c0, p0, count); break;
+    default: break;
+  }
+}
+
+// With stride 1 along the row, the unfolded column k of 8 output pixels of one
+// output row is 8 contiguous inputs: x + base + offsets[k], when every tap of the
+// 8 pixels lies inside the image. Returns the offsets, or false.
+bool tap_offsets(const ConvF32PackedArgs& a, std::vector<int32_t>* offsets) {
+  const WindowGeometry& g = *a.g;
+  if (g.stride[2] != 1 || a.channels * g.in_size() > INT32_MAX) return false;
+  offsets->clear();
+  for (int64_t c = 0; c < a.channels; ++c)
+    for (int64_t r = 0; r < g.kernel[1]; ++r)
+      for (int64_t t = 0; t < g.kernel[2]; ++t)
+        offsets->push_back(static_cast<int32_t>((c * g.in[1] + r * g.dilation[1]) * g.in[2] + t * g.dilation[2]));
+  return true;
+}
+
+// Input offset of tap (0, 0, 0) of pixels [p0, p0 + 8) when the offsets apply, else -1.
+int64_t in_place_base(const WindowGeometry& g, int64_t p0) {
+  const int64_t out_w = g.out[2], oh = p0 / out_w, ow0 = p0 % out_w;
+  if (ow0 + kPix > out_w) return -1;
+  const int64_t ih = oh * g.stride[1] - g.pad_begin[1], iw = ow0 - g.pad_begin[2];
+  if (ih < 0 || ih + (g.kernel[1] - 1) * g.dilation[1] >= g.in[1]) return -1;
+  if (iw < 0 || iw + (g.kernel[2] - 1) * g.dilation[2] + kPix > g.in[2]) return -1;
+  return ih * g.in[2] + iw;
 }
 
 // One output channel per input channel: y[p] = sum over taps of w[tap] * x[tap(p)].
@@ -147,17 +185,17 @@ void conv2d_f32_packed_simd(const ConvF32PackedArgs& a) {
   if (a.channels == 1 && w.n == 1) return depthwise(a);
   const int64_t plane = a.g->out_size();
   thread_local std::vector<float> cols;
+  thread_local std::vector<int32_t> offsets;
   cols.resize(static_cast<size_t>(std::max<int64_t>(w.k, 1) * kPix));
+  const bool in_place = tap_offsets(a, &offsets);
   for (int64_t p0 = 0; p0 < plane; p0 += kPix) {
     const int count = static_cast<int>(std::min<int64_t>(kPix, plane - p0));
-    pack_columns(a, p0, count, cols.data());
-    int64_t c0 = 0;
-    for (; c0 + 4 <= w.n; c0 += 4) channel_tile<4>(a, cols.data(), c0, p0, count);
-    switch (w.n - c0) {
-      case 3: channel_tile<3>(a, cols.data(), c0, p0, count); break;
-      case 2: channel_tile<2>(a, cols.data(), c0, p0, count); break;
-      case 1: channel_tile<1>(a, cols.data(), c0, p0, count); break;
-      default: break;
+    const int64_t base = in_place && count == kPix ? in_place_base(*a.g, p0) : -1;
+    if (base >= 0) {
+      all_channels(a, OffsetB{a.x + base, offsets.data()}, p0, count);
+    } else {
+      pack_columns(a, p0, count, cols.data());
+      all_channels(a, PanelB{cols.data(), 0}, p0, count);
     }
   }
 }

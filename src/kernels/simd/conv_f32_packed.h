@@ -1,10 +1,12 @@
 // SIMD128 2-D convolution with an f32_packed weight (schemes/f32_packed.h), for
 // kernels/ref/conv.cc: an implicit GEMM Y[channel][pixel] = W[channel][K] *
 // X_cols[K][pixel] with the f32 microkernel (kernels/simd/f32_gemm_tile.h). The
-// unfolded input (im2col) is never materialized whole: 8 output pixels at a time
-// are packed into a [K][8] panel (two vector copies per kernel tap in the common
-// stride-1 interior case) and multiplied by every output channel's weight row, read
-// in place from the bundle. Depthwise convolutions (one input and one output channel
+// unfolded input (im2col) is never materialized: 8 output pixels of one output row
+// at a time are multiplied by every output channel's weight row (read in place from
+// the bundle). With stride 1 and all taps inside the image the microkernel reads the
+// 8 inputs of each tap straight from X through a table of K tap offsets (XNNPACK's
+// indirection idea, without pointers); elsewhere (padding, strides, row ends) the 8
+// pixels are first packed into a [K][8] panel. Depthwise convolutions (one input and one output channel
 // per group) run a direct kernel instead. Bias and activation are applied as the
 // output tile is stored (NCHW, contiguous along pixels).
 #pragma once

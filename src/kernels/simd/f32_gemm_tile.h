@@ -2,9 +2,9 @@
 // weights, and its fused epilogue (bias + activation as the tile is stored).
 //   C[i][c] = sum_k A(i, k) * B[c / 8][k][c % 8]   for i < MR, c < NP * 8
 // A(i, k) = a[i][k * kAStride]: activation rows (kAStride 1, Gemm) or rows of an
-// f32_packed weight (kAStride 8, Conv). B: NP panels of [K][8] floats, panel p at
-// b + p * b_panel_stride (f32_packed weight panels for Gemm, packed im2col columns
-// for Conv). Each k step splats MR A values and multiplies them by 2 * NP vectors;
+// f32_packed weight (kAStride 8, Conv). B: NP panels of [K][8] floats (f32_packed
+// weight panels for Gemm, packed im2col columns for Conv), or for Conv rows read in
+// place from the input through a table of offsets (PanelB / OffsetB below). Each k step splats MR A values and multiplies them by 2 * NP vectors;
 // the MR * NP * 2 accumulators stay in registers (MR * NP <= 4: 8 accumulators).
 // Include only where QC_SIMD128 is 1.
 #pragma once
@@ -23,9 +23,22 @@ struct F32Tile {
   v128_t acc[MR][2 * NP];
 };
 
-template <int MR, int NP, int kAStride>
-__attribute__((always_inline)) inline void f32_tile_accumulate(const float* const* a, const float* b,
-                                                               int64_t b_panel_stride, int64_t K,
+// Where the B operand's rows come from: NP packed panels of [K][8] floats, or (Conv
+// without packing) one row of 8 floats at base + offsets[k] for each k.
+struct PanelB {
+  const float* b;
+  int64_t panel_stride;
+  const float* row(int p, int64_t k) const { return b + p * panel_stride + k * kTileCols; }
+};
+
+struct OffsetB {
+  const float* base;
+  const int32_t* offsets;
+  const float* row(int /*p*/, int64_t k) const { return base + offsets[k]; }
+};
+
+template <int MR, int NP, int kAStride, class B>
+__attribute__((always_inline)) inline void f32_tile_accumulate(const float* const* a, const B& b, int64_t K,
                                                                F32Tile<MR, NP>& t) {
   const float* ar[MR];
   for (int i = 0; i < MR; ++i) ar[i] = a[i];
@@ -34,8 +47,9 @@ __attribute__((always_inline)) inline void f32_tile_accumulate(const float* cons
   for (int64_t k = 0; k < K; ++k) {
     v128_t bv[2 * NP];
     for (int p = 0; p < NP; ++p) {
-      bv[2 * p] = wasm_v128_load(b + p * b_panel_stride + k * kTileCols);
-      bv[2 * p + 1] = wasm_v128_load(b + p * b_panel_stride + k * kTileCols + 4);
+      const float* row = b.row(p, k);
+      bv[2 * p] = wasm_v128_load(row);
+      bv[2 * p + 1] = wasm_v128_load(row + 4);
     }
     for (int i = 0; i < MR; ++i) {
       const v128_t av = wasm_v128_load32_splat(ar[i] + k * kAStride);

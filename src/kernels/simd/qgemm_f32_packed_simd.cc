@@ -35,7 +35,7 @@ void run_tile(const PackedGemm& g, int64_t m0, int64_t p0) {
   const float* rows[MR];
   for (int i = 0; i < MR; ++i) rows[i] = a.x + (m0 + i) * g.K;
   F32Tile<MR, NP> t;
-  f32_tile_accumulate<MR, NP, 1>(rows, g.panels + p0 * g.K * kPanelFloats, g.K * kPanelFloats, g.K, t);
+  f32_tile_accumulate<MR, NP, 1>(rows, PanelB{g.panels + p0 * g.K * kPanelFloats, g.K * kPanelFloats}, g.K, t);
   TileStore s;
   s.y = a.y + m0 * a.ldy + p0 * kPanelFloats;
   s.row_stride = a.ldy;
