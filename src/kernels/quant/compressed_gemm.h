@@ -2,8 +2,8 @@
 // compressed weights to f32):
 //   y[m * ldy + n] = sum_k x[m * K + k] * W[n, k] (+ bias[n] when bias)
 // then the fused activation `act`, for m < M, n < w.n. Activations are
-// float, or quantized to int8 per `aq` (weight_view.h). Dense weights (scheme 0)
-// are not handled here: they stay in the reference Gemm/Conv kernels.
+// float, or quantized to int8 per `aq` (weight_view.h). f32 weights run here in
+// scheme f32_packed; dense ones (scheme 0) stay in the reference Gemm/Conv kernels.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -40,7 +40,7 @@ WeightView weight_rows(const WeightView& w, int64_t first, int64_t count);
 // Activation handling of a node with a compressed weight (attrs x_quant, x_scale):
 //   0 float activations, 1 dynamic int8 (per-row scale max|x|/127),
 //   2 static int8 (scale `static_scale` from calibration, values clamp to +-127).
-// Default: 0 for f16 (and dense), 1 for the integer schemes.
+// Default: 0 for f16, f32_packed (and dense), 1 for the integer schemes.
 enum ActQuantMode : int { kActF32 = 0, kActDynamicI8 = 1, kActStaticI8 = 2 };
 
 struct ActQuant {
