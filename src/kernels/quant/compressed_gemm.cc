@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "graph/op_table.h"
 #include "kernels/quant/act_quantize.h"
 #include "kernels/quant/codebook_lut.h"
 #include "kernels/quant/qgemm_args.h"
@@ -112,6 +113,10 @@ void check_compressed_gemm(const WeightView& w, const ActQuant& aq, const std::s
   fail(code, where + ": " + why + " for weight scheme '" + scheme_name(w.scheme) + "' [" + std::to_string(w.n) + ", " +
                  std::to_string(w.k) + "] (int8 activations allow K <= " + std::to_string(kMaxInt8Reduction) +
                  "; x_quant 0 has no limit)");
+}
+
+void check_compressed_gemm(const WeightView& w, const ActQuant& aq, const Node& node) {
+  if (unsupported(w, aq)) check_compressed_gemm(w, aq, std::string(op_name(node.op)) + " '" + node.name + "'");
 }
 
 void compressed_gemm(const float* x, int64_t M, const WeightView& w, const float* bias, float* y, int64_t ldy,

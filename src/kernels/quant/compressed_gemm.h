@@ -27,5 +27,7 @@ void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const Weig
 // Fails (naming `where`) when no kernel handles the weight's scheme or, with int8
 // activations, when K is so long that an int32 dot product could overflow.
 void check_compressed_gemm(const WeightView& w, const ActQuant& aq, const std::string& where);
+// The same, naming the node (the name is built only on failure).
+void check_compressed_gemm(const WeightView& w, const ActQuant& aq, const Node& node);
 
 }  // namespace qc

@@ -23,7 +23,47 @@ std::string dims_string(const std::vector<int64_t>& dims) {
 
 }  // namespace
 
+namespace {
+
+// The view when every size checks out, else false (weight_view then says why). No
+// strings are built: this runs for every Gemm/Conv with a stored weight on every run.
+bool try_weight_view(const TensorRef& t, WeightView* w) {
+  if (t.scheme == static_cast<uint16_t>(SchemeId::dense)) return false;
+  WeightMatrixShape shape;
+  uint64_t elements = 0;
+  if (t.dims.size() < 2 || !weight_matrix_shape(t.dims, &shape) ||
+      !checked_product(t.dims, std::numeric_limits<int64_t>::max(), &elements))
+    return false;
+  const SchemeInfo* info = find_scheme(t.scheme);
+  SchemeLayout want;
+  const std::span<const uint8_t> side(t.side, t.side ? t.side_bytes : 0);
+  if (!info || !info->layout(1, t.dtype, t.dims, elements, side, &want)) return false;
+  if (want.payload_bytes != t.stored_bytes || want.side_bytes != t.side_bytes || (t.stored_bytes && !t.data) ||
+      (t.side_bytes && !t.side))
+    return false;
+  w->scheme = t.scheme;
+  w->n = shape.n;
+  w->k = shape.k;
+  w->payload = static_cast<const uint8_t*>(t.data);
+  w->payload_bytes = t.stored_bytes;
+  w->side = t.side;
+  w->side_bytes = t.side_bytes;
+  w->row_bytes = shape.n ? static_cast<size_t>(want.payload_bytes / static_cast<uint64_t>(shape.n)) : 0;
+  if (t.scheme == static_cast<uint16_t>(SchemeId::codebook)) {
+    const CodebookHeader h = load_codebook_header(t.side);
+    w->codebook_bits = h.bits;
+    w->codebook_per_channel = h.per_channel != 0;
+  }
+  return true;
+}
+
+std::string node_label(const Node& node) { return std::string(op_name(node.op)) + " '" + node.name + "'"; }
+
+}  // namespace
+
 WeightView weight_view(const TensorRef& t, const std::string& where) {
+  WeightView w;
+  if (try_weight_view(t, &w)) return w;
   if (t.scheme == static_cast<uint16_t>(SchemeId::dense))
     fail(Errc::bad_tensor_record, where + ": dense tensor where a compressed weight was expected");
   WeightMatrixShape shape;
@@ -33,27 +73,16 @@ WeightView weight_view(const TensorRef& t, const std::string& where) {
     fail(Errc::bad_tensor_record, where + ": shape " + dims_string(t.dims) + " is not a weight matrix [N, K...]");
   const std::span<const uint8_t> side(t.side, t.side ? t.side_bytes : 0);
   const SchemeLayout want = scheme_layout(t.scheme, 1, t.dtype, t.dims, elements, side, where);
-  if (want.payload_bytes != t.stored_bytes || want.side_bytes != t.side_bytes ||
-      (t.stored_bytes && !t.data) || (t.side_bytes && !t.side))
-    fail(Errc::bad_tensor_record, where + ": scheme '" + scheme_name(t.scheme) + "' needs " +
-                                      std::to_string(want.payload_bytes) + " payload + " +
-                                      std::to_string(want.side_bytes) + " side bytes, it has " +
-                                      std::to_string(t.stored_bytes) + " + " + std::to_string(t.side_bytes));
+  fail(Errc::bad_tensor_record, where + ": scheme '" + scheme_name(t.scheme) + "' needs " +
+                                    std::to_string(want.payload_bytes) + " payload + " +
+                                    std::to_string(want.side_bytes) + " side bytes, it has " +
+                                    std::to_string(t.stored_bytes) + " + " + std::to_string(t.side_bytes));
+}
+
+WeightView weight_view(const TensorRef& t, const Node& node, const char* what) {
   WeightView w;
-  w.scheme = t.scheme;
-  w.n = shape.n;
-  w.k = shape.k;
-  w.payload = static_cast<const uint8_t*>(t.data);
-  w.payload_bytes = t.stored_bytes;
-  w.side = t.side;
-  w.side_bytes = t.side_bytes;
-  w.row_bytes = shape.n ? static_cast<size_t>(want.payload_bytes / static_cast<uint64_t>(shape.n)) : 0;
-  if (t.scheme == static_cast<uint16_t>(SchemeId::codebook)) {
-    const CodebookHeader h = load_codebook_header(t.side);
-    w.codebook_bits = h.bits;
-    w.codebook_per_channel = h.per_channel != 0;
-  }
-  return w;
+  if (try_weight_view(t, &w)) return w;
+  return weight_view(t, node_label(node) + " " + what);
 }
 
 WeightView weight_rows(const WeightView& w, int64_t first, int64_t count) {
@@ -67,17 +96,16 @@ ActQuant act_quant_from(const Node& node, uint16_t scheme) {
   const bool float_default =
       scheme == static_cast<uint16_t>(SchemeId::dense) || scheme == static_cast<uint16_t>(SchemeId::f16) ||
       scheme == static_cast<uint16_t>(SchemeId::f32_packed);
-  const std::string label = std::string(op_name(node.op)) + " '" + node.name + "'";
   ActQuant q;
   const int64_t mode = node.attr_i("x_quant", float_default ? kActF32 : kActDynamicI8);
   if (mode < kActF32 || mode > kActStaticI8)
-    fail(Errc::invalid_model, label + ": x_quant " + std::to_string(mode) +
+    fail(Errc::invalid_model, node_label(node) + ": x_quant " + std::to_string(mode) +
                                   " is not 0 (float), 1 (dynamic int8) or 2 (static int8)");
   q.mode = static_cast<int>(mode);
   if (q.mode == kActStaticI8) {
     q.static_scale = node.attr_f("x_scale", 0.f);
     if (!(q.static_scale > 0) || !std::isfinite(q.static_scale))
-      fail(Errc::invalid_model, label + ": static int8 activations (x_quant 2) need a positive finite x_scale, got " +
+      fail(Errc::invalid_model, node_label(node) + ": static int8 activations (x_quant 2) need a positive finite x_scale, got " +
                                     std::to_string(q.static_scale));
   }
   return q;

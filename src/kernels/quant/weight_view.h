@@ -33,6 +33,8 @@ struct WeightView {
 // unknown scheme, Errc::bad_tensor_record for a dense tensor, a rank < 2 shape or
 // sizes that disagree; `where` names the tensor in messages.
 WeightView weight_view(const TensorRef& w, const std::string& where = "compressed weight");
+// The same, naming the weight "<Op> '<node>' <what>" (built only on failure).
+WeightView weight_view(const TensorRef& w, const Node& node, const char* what);
 
 // Rows [first, first + count) of `w` (caller keeps them inside the view).
 WeightView weight_rows(const WeightView& w, int64_t first, int64_t count);

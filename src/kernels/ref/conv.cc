@@ -111,9 +111,9 @@ bool conv_f32_packed(const ConvDims& d, const WeightView& w, const ActQuant& aq,
 // scattered to NCHW; bias and activation are applied by the kernel.
 void conv_compressed(const Node& node, const ConvDims& d, const std::vector<const TensorRef*>& in, float* y) {
   const WindowGeometry& g = d.geom;
-  const WeightView w = weight_view(*in[1], op_label(node) + " weight W");
+  const WeightView w = weight_view(*in[1], node, "weight W");
   const ActQuant aq = act_quant_from(node, w.scheme);
-  check_compressed_gemm(w, aq, op_label(node));
+  check_compressed_gemm(w, aq, node);
   const float* x = in[0]->as<const float>();
   const TensorRef* b_ref = optional_input(in, 2);
   const float* bias = b_ref ? b_ref->as<const float>() : nullptr;

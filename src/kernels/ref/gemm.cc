@@ -65,9 +65,9 @@ GemmDims gemm_dims(const Node& node, const std::vector<const TensorRef*>& in) {
 // Y = act(A * W^T (+ beta * C)) with W read compressed; a C of [N] or [1, N] is
 // added by the kernel as its bias (with the activation fused), any other C afterwards.
 void gemm_compressed(const Node& node, const GemmDims& d, const std::vector<const TensorRef*>& in, float* y) {
-  const WeightView w = weight_view(*in[1], op_label(node) + " weight B");
+  const WeightView w = weight_view(*in[1], node, "weight B");
   const ActQuant aq = act_quant_from(node, w.scheme);
-  check_compressed_gemm(w, aq, op_label(node));
+  check_compressed_gemm(w, aq, node);
   const float* a = in[0]->as<const float>();
   thread_local std::vector<float> a_rows, bias_buf;
   if (d.trans_a) {
