@@ -162,6 +162,16 @@ void bench_shape(const Options& o, const Shape& s) {
   }
 }
 
+void print_peaks(const Options& o, int pass) {
+  for (const PeakResult& p : measure_simd_peaks(o.timer)) {
+    std::printf("{\"kind\":\"peak\",\"pass\":%d,\"op\":\"%s\",\"chains\":%d,\"gops\":%.6g,", pass, p.op.c_str(),
+                p.chains, p.gops);
+    print_timing(p.timing);
+    std::printf("}\n");
+  }
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -176,15 +186,11 @@ int main(int argc, char** argv) {
                 "\"samples\":%d,\"min_sample_ms\":%g,\"max_case_ms\":%g}\n",
                 platform, QC_SIMD128, __VERSION__, o.timer.warmup_ms, o.timer.samples, o.timer.min_sample_ms,
                 o.timer.max_case_ms);
-    if (o.peak && QC_SIMD128) {
-      for (const PeakResult& p : measure_simd_peaks(o.timer)) {
-        std::printf("{\"kind\":\"peak\",\"op\":\"%s\",\"chains\":%d,\"gops\":%.6g,", p.op.c_str(), p.chains, p.gops);
-        print_timing(p.timing);
-        std::printf("}\n");
-      }
-      std::fflush(stdout);
-    }
+    // The peak before and after the GEMMs: load from other processes only lowers a
+    // measurement, so the report takes the best of both passes.
+    if (o.peak) print_peaks(o, 1);
     for (const Shape& s : o.shapes) bench_shape(o, s);
+    if (o.peak) print_peaks(o, 2);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qcomp_kernel_bench: %s\n", e.what());
