@@ -1,6 +1,6 @@
 // Benchmark (not a test): our runtime on the fp32 bundle and its compressed variants
 // vs ONNX Runtime Web (wasm EP, 1 thread, SIMD) on the same ONNX model and inputs,
-// in Node. Prints a markdown report (or JSON with --json). Usage: npm run bench [-- options]
+// and TensorFlow.js (wasm backend, 1 thread, SIMD) running the same weights, in Node. Prints a markdown report (or JSON with --json). Usage: npm run bench [-- options]
 //   --json                    JSON instead of markdown
 //   --json-out FILE           also write the JSON report to FILE
 //   --models a,b              default lenet300,lenet5
@@ -11,6 +11,7 @@
 //   --min-sample-ms N         a sample repeats run() until it lasts this long (default 2)
 //   --cold-reps N             fresh processes per cold-start job (default 5; 0 skips)
 //   --no-sizes                skip the artifact sizes
+//   --no-tfjs                 skip TensorFlow.js
 // Bundles come from build/sweep/<model>/<variant>.qcb (qcomp sweep), else build/models/.
 // QCOMP_DIST=dir benchmarks a copy of dist/ elsewhere instead of the package's own dist/.
 import os from 'node:os';
@@ -19,9 +20,11 @@ import path from 'node:path';
 import { loadFashionSubset, inputBatch, argmaxRows } from '../js/demo/fashion_data.mjs';
 import { measureColdStarts } from './lib/cold-start.mjs';
 import { markdownReport } from './lib/format.mjs';
-import { distDir, findBundle, onnxPath, ortDistDir, qcompEntry, repoRoot, sweepReportPath } from './lib/paths.mjs';
-import { configureOrt, ortRunner, qcompRunner } from './lib/runners.mjs';
-import { artifactSizes } from './lib/sizes.mjs';
+import {
+  distDir, findBundle, onnxPath, ortDistDir, qcompEntry, repoRoot, sweepReportPath, tfjsCoreDistDir, tfjsWasmDistDir,
+} from './lib/paths.mjs';
+import { configureOrt, configureTfjs, importTfjs, ortRunner, qcompRunner, tfjsRunner } from './lib/runners.mjs';
+import { artifactSizes, fileSizes } from './lib/sizes.mjs';
 import { interleavedRounds, warmUp } from './lib/timing.mjs';
 
 const ALL_VARIANTS = ['fp32', 'f16', 'int8', 'q4', 'cb4', 'cb3', 'cb2', 'auto'];
@@ -29,7 +32,7 @@ const ALL_VARIANTS = ['fp32', 'f16', 'int8', 'q4', 'cb4', 'cb3', 'cb2', 'auto'];
 function parseArgs(argv) {
   const opts = {
     json: false, models: ['lenet300', 'lenet5'], variants: ALL_VARIANTS, batches: [1, 32],
-    warmupMs: 2000, rounds: 60, minSampleMs: 2, coldReps: 5, sizes: true, jsonOut: undefined,
+    warmupMs: 2000, rounds: 60, minSampleMs: 2, coldReps: 5, sizes: true, tfjs: true, jsonOut: undefined,
   };
   const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
   const num = (flag, v) => {
@@ -41,6 +44,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--json') opts.json = true;
     else if (a === '--no-sizes') opts.sizes = false;
+    else if (a === '--no-tfjs') opts.tfjs = false;
     else if (a === '--json-out') opts.jsonOut = argv[++i];
     else if (a === '--models') opts.models = list(argv[++i] ?? '');
     else if (a === '--variants') opts.variants = list(argv[++i] ?? '');
@@ -57,12 +61,16 @@ function parseArgs(argv) {
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
-function machineInfo(ortVersion) {
+function packageVersion(dir) {
+  return JSON.parse(readFileSync(path.join(dir, '..', 'package.json'), 'utf8')).version;
+}
+
+function machineInfo(ortVersion, tfjsVersion) {
   const cpus = os.cpus();
   return {
     node: process.versions.node, v8: process.versions.v8, cpus: cpus.length,
     cpuModel: cpus[0]?.model?.trim() ?? 'unknown', platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    ort: ortVersion,
+    ort: ortVersion, tfjs: tfjsVersion,
   };
 }
 
@@ -81,7 +89,10 @@ async function makeInputs(batches) {
   return new Map(batches.map((b) => [b, inputBatch(subset, table, 0, b)]));
 }
 
-/** Agreement of each runner's argmax with ORT's on the largest batch; fails if our fp32 is off. */
+// TF.js runs the same fp32 weights as ORT: only the summation order differs.
+const TFJS_MAX_DIFF = 1e-4;
+
+/** Agreement of each runner's argmax with ORT's on the largest batch; fails if our fp32 or TF.js is off. */
 async function sanityCheck(runners, ort, batch) {
   const want = await ort.outputs(batch);
   const wantArgmax = argmaxRows(want, want.length / batch);
@@ -95,6 +106,9 @@ async function sanityCheck(runners, ort, batch) {
     const agree = gotArgmax.filter((c, i) => c === wantArgmax[i]).length;
     if (r.variant === 'fp32' && !(maxDiff <= 1e-3)) {
       throw new Error(`${r.label}: logits differ from ONNX Runtime by ${maxDiff} on the batch of ${batch}`);
+    }
+    if (r.runtime === 'tfjs' && !(maxDiff <= TFJS_MAX_DIFF)) {
+      throw new Error(`${r.label}: logits differ from ONNX Runtime by ${maxDiff} (> ${TFJS_MAX_DIFF}) on the batch of ${batch}`);
     }
     notes.push(`${r.label}: max |logit − ORT| ${maxDiff.toExponential(1)}, argmax agrees on ${agree}/${batch}`);
   }
@@ -124,6 +138,11 @@ async function benchModel(name, opts, libs, inputs) {
   const ort = await ortRunner(libs.ort, 'ORT Web fp32 (ONNX)', onnxPath(name), inputs);
   Object.assign(ort, { runtime: 'ort', variant: 'fp32', accuracy: sweep.get('fp32')?.accuracy });
   runners.push(ort);
+  if (libs.tfjs) {
+    const tfjs = await tfjsRunner(libs.tfjs, 'TF.js wasm fp32 (ONNX weights)', onnxPath(name), inputs);
+    Object.assign(tfjs, { runtime: 'tfjs', variant: 'fp32', accuracy: sweep.get('fp32')?.accuracy });
+    runners.push(tfjs);
+  }
 
   const sanity = await sanityCheck(runners, ort, Math.max(...opts.batches));
   const latency = runners.map(() => ({}));
@@ -155,6 +174,9 @@ function coldStartJobs(models) {
       }
     }
     jobs.push({ model: model.name, label: 'ORT Web fp32 (ONNX)', kind: 'ort', file: onnxPath(model.name) });
+    if (model.rows.some((r) => r.runtime === 'tfjs')) {
+      jobs.push({ model: model.name, label: 'TF.js wasm fp32 (ONNX weights)', kind: 'tfjs', file: onnxPath(model.name) });
+    }
   }
   return jobs;
 }
@@ -164,16 +186,22 @@ async function main() {
   const qcomp = await import(qcompEntry);
   const ort = (await import('onnxruntime-web')).default;
   configureOrt(ort);
-  const ortVersion = JSON.parse(readFileSync(path.join(ortDistDir, '..', 'package.json'), 'utf8')).version;
+  const ortVersion = packageVersion(ortDistDir);
+  let tfjs;
+  if (opts.tfjs) {
+    tfjs = await importTfjs();
+    await configureTfjs(tfjs);
+  }
+  const tfjsVersion = opts.tfjs ? packageVersion(tfjsWasmDistDir) : undefined;
   const inputs = await makeInputs(opts.batches);
 
   const report = {
     date: new Date().toISOString(), command: `node bench/bench-models.mjs ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: machineInfo(ortVersion),
+    machine: machineInfo(ortVersion, tfjsVersion),
     settings: { warmupMs: opts.warmupMs, rounds: opts.rounds, minSampleMs: opts.minSampleMs, coldReps: opts.coldReps },
     models: [], coldStarts: [], sizes: [],
   };
-  for (const name of opts.models) report.models.push(await benchModel(name, opts, { qcomp, ort }, inputs));
+  for (const name of opts.models) report.models.push(await benchModel(name, opts, { qcomp, ort, tfjs }, inputs));
 
   if (opts.coldReps > 0) {
     const jobs = coldStartJobs(report.models);
@@ -186,6 +214,12 @@ async function main() {
     report.sizes.push({ runtime: 'qcomp', ...artifactSizes(distDir, (n) => /\.(wasm|m?js)$/.test(n)) });
     report.sizes.push({ runtime: 'ORT Web (wasm EP)', ...artifactSizes(ortDistDir,
       (n) => n === 'ort-wasm-simd-threaded.wasm' || n === 'ort-wasm-simd-threaded.mjs' || n === 'ort.wasm.min.mjs') });
+    if (opts.tfjs) {
+      // What a page loads for single-threaded SIMD: core + wasm backend bundles and the SIMD .wasm.
+      report.sizes.push({ runtime: 'TF.js (wasm backend)', ...fileSizes([
+        path.join(tfjsCoreDistDir, 'tf-core.min.js'), path.join(tfjsWasmDistDir, 'tf-backend-wasm.min.js'),
+        path.join(tfjsWasmDistDir, 'tfjs-backend-wasm-simd.wasm')]) });
+    }
   }
   if (opts.jsonOut) writeFileSync(opts.jsonOut, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${markdownReport(report)}\n`);

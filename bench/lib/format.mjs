@@ -50,7 +50,8 @@ export function markdownReport(report) {
   const out = [];
   const m = report.machine;
   out.push(`Run ${report.date} — Node ${m.node} (V8 ${m.v8}), ${m.cpus} × ${m.cpuModel}, ${m.platform}; ` +
-    `onnxruntime-web ${m.ort} (wasm EP, 1 thread, SIMD).`);
+    `onnxruntime-web ${m.ort} (wasm EP, 1 thread, SIMD)` +
+    `${m.tfjs ? `; TensorFlow.js ${m.tfjs} (tfjs-backend-wasm, 1 thread, SIMD)` : ''}.`);
   out.push(`Warm-up ${report.settings.warmupMs} ms per runner per batch size, then ${report.settings.rounds} interleaved ` +
     `rounds; each sample runs back-to-back until ≥ ${report.settings.minSampleMs} ms; medians in ms per run() call ` +
     '(a batch of B images, copies in and out included). Speed-up = reference ms / row ms (> 1: the row is faster).');

@@ -12,6 +12,11 @@ export const ortDistDir = path.join(repoRoot, 'node_modules', 'onnxruntime-web',
 /** ort.env.wasm.wasmPaths: a directory URL ending in '/'. */
 export const ortWasmPaths = pathToFileURL(ortDistDir + path.sep).href;
 
+export const tfjsWasmDistDir = path.join(repoRoot, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+export const tfjsCoreDistDir = path.join(repoRoot, 'node_modules', '@tensorflow', 'tfjs-core', 'dist');
+/** setWasmPaths() prefix: a plain directory path ending in '/' (Node reads the .wasm with fs). */
+export const tfjsWasmPaths = tfjsWasmDistDir + path.sep;
+
 export function onnxPath(model) {
   return path.join(repoRoot, 'models', `${model}.onnx`);
 }

@@ -1,8 +1,10 @@
-// The two runtimes behind one interface: { label, run(batch), outputs(batch), dispose() }.
-// Both get the same float32 input arrays; run() is the public API call a user makes
+// The runtimes behind one interface: { label, run(batch), outputs(batch), dispose() }.
+// All get the same float32 input arrays; run() is the public API call a user makes
 // (inputs copied in, outputs copied out), awaited.
 import { readFile } from 'node:fs/promises';
-import { ortWasmPaths } from './paths.mjs';
+import { readOnnxGraph } from './onnx-reader.mjs';
+import { ortWasmPaths, tfjsWasmPaths } from './paths.mjs';
+import { buildTfjsModel } from './tfjs-model.mjs';
 
 /** Bytes of a file as a Uint8Array over exactly the file's bytes (Node pools small buffers). */
 export async function readBytes(file) {
@@ -53,5 +55,44 @@ export async function ortRunner(ort, label, file, inputs) {
     run: (batch) => session.run(feeds.get(batch)),
     outputs: async (batch) => (await session.run(feeds.get(batch)))[outputName].data,
     dispose: () => session.release(),
+  };
+}
+
+/** Imports TensorFlow.js core and its wasm backend: { tf, wasm }. */
+export async function importTfjs() {
+  const tf = await import('@tensorflow/tfjs-core');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  return { tf, wasm };
+}
+
+/** Sets TensorFlow.js to its wasm backend, 1 thread (SIMD when the engine has it), files from node_modules. */
+export async function configureTfjs({ tf, wasm }) {
+  wasm.setWasmPaths(tfjsWasmPaths);
+  wasm.setThreadsCount(1);
+  if (!(await tf.setBackend('wasm'))) throw new Error('TensorFlow.js: the wasm backend did not initialize');
+  await tf.ready();
+  if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) throw new Error('TensorFlow.js: wasm SIMD not available');
+}
+
+/**
+ * The ONNX model rebuilt in tfjs ops from its initializers (tfjs-model.mjs); inputs NCHW float32.
+ * `bytes`: the file's bytes when already in memory.
+ */
+export async function tfjsRunner({ tf }, label, file, inputs, bytes = undefined) {
+  bytes ??= await readBytes(file);
+  const model = buildTfjsModel(tf, readOnnxGraph(bytes));
+  const run = async (x) => {
+    const y = tf.tidy(() => model.forward(tf.tensor(x.data, x.dims, 'float32')));
+    const data = await y.data();
+    y.dispose();
+    return data;
+  };
+  return {
+    label,
+    file,
+    bundleBytes: bytes.byteLength,
+    run: (batch) => run(inputs.get(batch)),
+    outputs: (batch) => run(inputs.get(batch)),
+    dispose: () => model.dispose(),
   };
 }

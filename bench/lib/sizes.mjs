@@ -33,14 +33,19 @@ function cachedSizes(file, cache) {
   return cache[key];
 }
 
-/** Sizes per file and their total: the files of `dir` whose name passes `filter`. */
-export function artifactSizes(dir, filter) {
+/** Sizes per file (named by base name) and their total. */
+export function fileSizes(paths) {
   const cache = loadCache();
-  const names = readdirSync(dir).filter(filter).sort();
-  const files = names.map((name) => ({ name, ...cachedSizes(path.join(dir, name), cache) }));
+  const files = paths.map((file) => ({ name: path.basename(file), ...cachedSizes(file, cache) }));
   mkdirSync(path.dirname(cacheFile), { recursive: true });
   writeFileSync(cacheFile, JSON.stringify(cache, null, 1));
   const total = { name: 'total', raw: 0, gzip: 0, brotli: 0 };
   for (const f of files) for (const k of ['raw', 'gzip', 'brotli']) total[k] += f[k];
-  return { dir: path.relative(repoRoot, dir), files, total };
+  return { files, total };
+}
+
+/** Sizes per file and their total: the files of `dir` whose name passes `filter`. */
+export function artifactSizes(dir, filter) {
+  const names = readdirSync(dir).filter(filter).sort();
+  return { dir: path.relative(repoRoot, dir), ...fileSizes(names.map((name) => path.join(dir, name))) };
 }

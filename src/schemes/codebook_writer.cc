@@ -54,7 +54,7 @@ ConstData encode_codebook(const float* w, const std::vector<int64_t>& dims, int 
       if (progress) progress(static_cast<double>(n + 1) / static_cast<double>(s.n));
     }
   } else {
-    const KMeans1D km = kmeans_1d({w, count}, k, init, max_iters, seed, progress);
+    const KMeans1D km = kmeans_1d({w, static_cast<size_t>(count)}, k, init, max_iters, seed, progress);
     store_table(km.centroids, table_at);
     const NearestCentroid nearest(km.centroids);
     for (int64_t n = 0; n < s.n; ++n) pack_row(w + n * s.k, s.k, nearest, bits, payload.data() + n * row_bytes);

@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/parallel.h"
 #include "graph/op_table.h"
 #include "kernels/quant/act_quantize.h"
 #include "kernels/quant/codebook_lut.h"
 #include "kernels/quant/qgemm_args.h"
 #include "kernels/simd/qgemm_simd.h"
+#include "schemes/f32_packed.h"
 #include "schemes/q4_block.h"
 #include "schemes/scheme_table.h"
 
@@ -37,6 +39,14 @@ constexpr int64_t kMaxInt8Reduction = (int64_t{1} << 31) / (127 * 128) - 1;
 
 // Activation rows per kernel call.
 constexpr int64_t kRowBlock = 256;
+
+// Threads split products of at least this many multiply-adds: by weight rows (in
+// groups of whole kernel tiles; a multiple of the f32_packed panel width, so split
+// views start on a panel) when there are enough, else by activation rows.
+constexpr int64_t kParallelMacs = int64_t{1} << 17;
+constexpr int64_t kWeightRowGrain = 16;
+constexpr int64_t kActivationRowGrain = 8;
+static_assert(kWeightRowGrain % kF32PanelWidth == 0);
 
 bool f32_only(uint16_t scheme) {
   return scheme == static_cast<uint16_t>(SchemeId::f16) || scheme == static_cast<uint16_t>(SchemeId::f32_packed);
@@ -149,18 +159,42 @@ void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const Weig
     a.lut_stride = lut.stride;
     a.lut_scale = lut.scale.data();
   }
-  // Activation rows go through in blocks, which bounds the scratch memory; every
-  // output row depends only on its own input row, so blocking changes no result.
-  for (int64_t m0 = 0; m0 < M; m0 += kRowBlock) {
-    a.m = std::min(kRowBlock, M - m0);
-    a.y = y + m0 * ldy;
-    const float* xb = x + m0 * w.k;
-    if (act == QGemmAct::f32)
-      a.x = aq.mode == kActF32 ? xb : int8_rounded(xb, a.m, w.k, aq);
-    else
-      prepare_int8_rows(xb, w, aq, &a);
-    fn(a);
-  }
+  // Every output depends only on its own activation row and weight row, so splitting
+  // rows into blocks (bounding the scratch memory) or across threads changes no result.
+  const auto activation_rows = [&](int64_t m_begin, int64_t m_end, bool split_weight_rows) {
+    for (int64_t m0 = m_begin; m0 < m_end; m0 += kRowBlock) {
+      QGemmArgs b = a;
+      b.m = std::min(kRowBlock, m_end - m0);
+      b.y = y + m0 * ldy;
+      const float* xb = x + m0 * w.k;
+      if (act == QGemmAct::f32)
+        b.x = aq.mode == kActF32 ? xb : int8_rounded(xb, b.m, w.k, aq);
+      else
+        prepare_int8_rows(xb, w, aq, &b);
+      if (!split_weight_rows) {
+        fn(b);
+        continue;
+      }
+      parallel_for(w.n, kWeightRowGrain, [&](int64_t n0, int64_t n1) {
+        QGemmArgs c = b;
+        const WeightView rows = weight_rows(w, n0, n1 - n0);
+        c.w = &rows;
+        c.y = b.y + n0;
+        if (bias) c.bias = bias + n0;
+        if (c.lut && w.codebook_per_channel) {
+          c.lut += n0 * c.lut_stride;
+          c.lut_scale += n0;
+        }
+        fn(c);
+      });
+    }
+  };
+  if (thread_count() == 1 || M * w.n * w.k < kParallelMacs)
+    activation_rows(0, M, false);
+  else if (w.n >= 2 * kWeightRowGrain)
+    activation_rows(0, M, true);
+  else
+    parallel_for(M, kActivationRowGrain, [&](int64_t m0, int64_t m1) { activation_rows(m0, m1, false); });
 }
 
 }  // namespace qc
