@@ -1,5 +1,5 @@
 // loadModel and the Model it returns: the bundle bytes go into the wasm heap
-// (owned by the native QcModel from then on), inputs are copied in and
+// (owned by the native model from then on), inputs are copied in and
 // outputs copied out on every run; runs of one model are queued.
 import { dataFromBytes, isDType } from './dtypes.js';
 import { DisposedError, InternalError, QcompError, errorFromCode } from './errors.js';
@@ -10,7 +10,7 @@ import type { ModelInfo } from './info.js';
 import { readSource } from './source.js';
 import type { ModelSource } from './source.js';
 import { Tensor } from './tensor.js';
-import { callNative, getRuntime } from './wasm.js';
+import { getRuntime } from './wasm.js';
 import type { NativeModel, Runtime } from './wasm.js';
 
 export interface LoadOptions {
@@ -39,7 +39,7 @@ const finalizer = typeof FinalizationRegistry === 'function'
   : undefined;
 
 function fail(native: NativeModel, code: number, context: string): QcompError {
-  const err = errorFromCode(code, callNative(() => native.errorMessage()));
+  const err = errorFromCode(code, native.errorMessage());
   if (context) err.message = `${err.message} (${context})`;
   return err;
 }
@@ -87,7 +87,7 @@ class QcompModel implements Model {
     this.#queue.then(() => {
       const native = this.#native;
       this.#native = undefined;
-      if (native) callNative(() => native.delete());
+      native?.delete();
     }).catch(() => undefined);
   }
 
@@ -101,25 +101,21 @@ class QcompModel implements Model {
     const native = this.#native;
     if (!native) throw new DisposedError('model was disposed before its run started');
     inputs.forEach((t, i) => {
-      const ptr = callNative(() => native.inputBuffer(i, t.dims.join(','))) >>> 0;
-      if (ptr === 0) throw fail(native, callNative(() => native.errorCode()) || 900, `input '${this.#info.inputs[i]?.name}'`);
+      const ptr = native.inputBuffer(i, t.dims);
+      if (ptr === 0) throw fail(native, native.errorCode() || 900, `input '${this.#info.inputs[i]?.name}'`);
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       this.#runtime.heap().set(bytes, ptr);
     });
-    const code = callNative(() => native.run());
+    const code = native.run();
     if (code !== 0) throw fail(native, code, '');
     const outputs: Record<string, Tensor> = {};
-    const count = callNative(() => native.outputCount());
+    const count = native.outputCount();
     for (let k = 0; k < count; k++) {
       const name = this.#info.outputs[k]?.name ?? `output${k}`;
-      const dtype = callNative(() => native.outputDtype(k));
+      const dtype = native.outputDtype(k);
       if (!isDType(dtype)) throw new InternalError(`output '${name}' has dtype ${dtype}, which the JS API does not support`);
-      const dimsCsv = callNative(() => native.outputDims(k));
-      const dims = dimsCsv === '' ? [] : dimsCsv.split(',').map(Number);
-      const ptr = callNative(() => native.outputPtr(k)) >>> 0;
-      const size = callNative(() => native.outputBytes(k)) >>> 0;
-      const data = dataFromBytes(dtype, this.#runtime.heap().subarray(ptr, ptr + size));
-      outputs[name] = new Tensor(dtype, data, dims);
+      const dims = native.outputDims(k);
+      outputs[name] = new Tensor(dtype, dataFromBytes(dtype, native.outputBytes(k)), dims);
     }
     return outputs;
   }
@@ -138,9 +134,11 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const native = runtime.newModel();
   try {
     const ptr = runtime.copyIn(bytes);
-    const code = callNative(() => native.load(ptr, bytes.byteLength)); // takes ownership of ptr
+    const code = native.load(ptr, bytes.byteLength); // takes ownership of ptr
     if (code !== 0) throw fail(native, code, `loading ${label}`);
-    const info = parseInfo(callNative(() => native.info()), bytes.byteLength);
+    const json = native.info();
+    if (json === undefined) throw fail(native, native.errorCode(), `reading the info of ${label}`);
+    const info = parseInfo(json, bytes.byteLength);
     return new QcompModel(runtime, native, info);
   } catch (e) {
     try { native.delete(); } catch { /* keep the first error */ }
