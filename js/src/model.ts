@@ -7,6 +7,7 @@ import { checkFeeds } from './feeds.js';
 import type { Feeds } from './feeds.js';
 import { parseInfo } from './info.js';
 import type { ModelInfo } from './info.js';
+import { platformSha256 } from './env.js';
 import { readSource } from './source.js';
 import type { ModelSource } from './source.js';
 import { Tensor } from './tensor.js';
@@ -32,6 +33,9 @@ export interface Model {
   /** Frees the wasm memory of the model (after the runs already queued). Calling it twice is a no-op. */
   dispose(): void;
 }
+
+// A valid bundle ends with the SHA-256 of everything before it.
+const DIGEST_BYTES = 32;
 
 // Frees the native model of a Model the caller forgot to dispose.
 const finalizer = typeof FinalizationRegistry === 'function'
@@ -127,14 +131,18 @@ class QcompModel implements Model {
  * when the bundle is invalid, IoError when it cannot be read.
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
-  const [{ bytes, label }, runtime] = await Promise.all([
-    readSource(source),
-    getRuntime(options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl }),
+  const starting = getRuntime(options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl });
+  const { bytes, label } = await readSource(source);
+  // The runtime compares the platform's SHA-256 of the bundle (all but the stored
+  // digest) with the stored one; without it, it hashes the bundle itself.
+  const [runtime, digest] = await Promise.all([
+    starting,
+    bytes.byteLength > DIGEST_BYTES ? platformSha256(bytes.subarray(0, bytes.byteLength - DIGEST_BYTES)) : undefined,
   ]);
   const native = runtime.newModel();
   try {
     const ptr = runtime.copyIn(bytes);
-    const code = native.load(ptr, bytes.byteLength); // takes ownership of ptr
+    const code = native.load(ptr, bytes.byteLength, digest); // takes ownership of ptr
     if (code !== 0) throw fail(native, code, `loading ${label}`);
     const json = native.info();
     if (json === undefined) throw fail(native, native.errorCode(), `reading the info of ${label}`);

@@ -14,7 +14,7 @@ interface Exports {
   qc_free(ptr: number): void;
   qc_model_new(): number;
   qc_model_delete(model: number): void;
-  qc_model_load(model: number, bytes: number, size: number): number;
+  qc_model_load(model: number, bytes: number, size: number, sha256: number): number;
   qc_model_info(model: number): number;
   qc_model_input(model: number, index: number, dims: number, rank: number): number;
   qc_model_run(model: number): number;
@@ -49,9 +49,23 @@ export class NativeModel {
     this.#handle = handle;
   }
 
-  /** Loads the bundle at `ptr` (a qc_alloc block the model then owns, even on failure); 0 or an error code. */
-  load(ptr: number, size: number): number {
-    return callNative(() => this.#exports.qc_model_load(this.#handle, ptr, size));
+  /**
+   * Loads the bundle at `ptr` (a qc_alloc block the model then owns, even on failure); 0 or
+   * an error code. `sha256`: the SHA-256 of the bundle's first size-32 bytes, if known.
+   */
+  load(ptr: number, size: number, sha256?: Uint8Array): number {
+    let digestPtr = 0;
+    try {
+      if (sha256) digestPtr = this.#runtime.copyIn(sha256);
+    } catch (e) {
+      this.#runtime.free(ptr);
+      throw e;
+    }
+    try {
+      return callNative(() => this.#exports.qc_model_load(this.#handle, ptr, size, digestPtr));
+    } finally {
+      if (digestPtr) this.#runtime.free(digestPtr);
+    }
   }
 
   /** The model's info JSON, or undefined on failure (see errorCode). */

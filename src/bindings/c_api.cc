@@ -6,7 +6,8 @@
 //
 //   qc_model* m = qc_model_new();                   // 0 when out of memory
 //   void* p = qc_alloc(n); <copy bundle bytes to p>  // 64-byte aligned
-//   qc_model_load(m, p, n);                          // takes ownership of p, even on failure
+//   qc_model_load(m, p, n, sha);                     // takes ownership of p, even on failure; sha: 0 or
+//                                                    // the SHA-256 of p[0, n-32) (JS has a fast one)
 //   const char* json = qc_model_info(m);             // {metadata, inputs, outputs, tensors, ...}
 //   void* in = qc_model_input(m, i, dims, rank);     // dims: `rank` doubles; a zeroed buffer to fill
 //   qc_model_run(m);
@@ -74,12 +75,12 @@ EMSCRIPTEN_KEEPALIVE WasmModel* qc_model_new() { return new (std::nothrow) WasmM
 
 EMSCRIPTEN_KEEPALIVE void qc_model_delete(WasmModel* m) { delete m; }
 
-EMSCRIPTEN_KEEPALIVE int qc_model_load(WasmModel* m, uint8_t* bytes, size_t size) {
+EMSCRIPTEN_KEEPALIVE int qc_model_load(WasmModel* m, uint8_t* bytes, size_t size, const uint8_t* file_sha256) {
   if (!m) {
     std::free(bytes);
     return static_cast<int>(Errc::invalid_argument);
   }
-  return guarded(m, [&] { m->load(bytes, size); });
+  return guarded(m, [&] { m->load(bytes, size, file_sha256); });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* qc_model_info(WasmModel* m) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 #include "common/error.h"
 #include "runtime/model_info.h"
@@ -14,14 +15,20 @@ WasmModel::~WasmModel() {
   std::free(bytes_);
 }
 
-void WasmModel::load(uint8_t* bytes, size_t size) {
+void WasmModel::load(uint8_t* bytes, size_t size, const uint8_t* file_sha256) {
   outputs_ = nullptr;
   session_.reset();
   bundle_.reset();
   std::free(bytes_);
   bytes_ = bytes;
   info_.clear();
-  bundle_ = std::make_unique<Bundle>(read_bundle(std::span<const uint8_t>(bytes_, size)));
+  std::array<uint8_t, 32> digest;
+  ReadLimits limits;
+  if (file_sha256) {
+    std::memcpy(digest.data(), file_sha256, digest.size());
+    limits.file_sha256 = &digest;
+  }
+  bundle_ = std::make_unique<Bundle>(read_bundle(std::span<const uint8_t>(bytes_, size), limits));
   session_ = std::make_unique<Session>(bundle_->graph);
   const Graph& g = bundle_->graph;
   input_storage_.assign(g.inputs.size(), {});

@@ -20,7 +20,9 @@ class WasmModel {
   WasmModel& operator=(const WasmModel&) = delete;
 
   // Takes ownership of `bytes` (a qc_alloc block), even when reading fails.
-  void load(uint8_t* bytes, size_t size);
+  // `file_sha256`: null, or 32 bytes, the SHA-256 of all but the last 32 bytes
+  // (ReadLimits::file_sha256), compared with the stored digest instead of hashing.
+  void load(uint8_t* bytes, size_t size, const uint8_t* file_sha256);
   const std::string& info();
   // A zeroed buffer for input `index` with these dims, valid until the next call for that input.
   void* input_buffer(int index, const double* dims, int rank);
