@@ -1,5 +1,5 @@
-// Copies the Emscripten build (build/wasm/qcomp.mjs + qcomp.wasm) and the glue's
-// type declaration into dist/, next to the compiled TypeScript.
+// Copies the wasm runtime (build/wasm/qcomp.wasm, a standalone module driven by
+// js/src/wasm.ts) into dist/, next to the compiled TypeScript.
 // Usage: node scripts/copy-wasm.mjs [wasm build dir]   (default: build/wasm)
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,7 @@ const buildDir = path.resolve(root, process.argv[2] ?? process.env.QCOMP_WASM_DI
 const dist = path.join(root, 'dist');
 
 const copies = [
-  [path.join(buildDir, 'qcomp.mjs'), path.join(dist, 'qcomp.mjs')],
   [path.join(buildDir, 'qcomp.wasm'), path.join(dist, 'qcomp.wasm')],
-  [path.join(root, 'js/src/qcomp.d.mts'), path.join(dist, 'qcomp.d.mts')],
 ];
 
 await mkdir(dist, { recursive: true });

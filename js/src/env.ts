@@ -28,3 +28,18 @@ export async function fetchBytes(url: string | URL): Promise<Uint8Array> {
   if (!response.ok) throw new IoError(`cannot fetch ${String(url)}: HTTP ${response.status} ${response.statusText}`);
   return new Uint8Array(await response.arrayBuffer());
 }
+
+/**
+ * SHA-256 computed by the platform (WebCrypto: native code, and asynchronous, so it
+ * overlaps the runtime's start), or undefined where there is none (insecure browser
+ * contexts, Node without a global crypto) or it fails; the runtime then hashes itself.
+ */
+export async function platformSha256(bytes: Uint8Array): Promise<Uint8Array | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  try {
+    return new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 // loadModel and the Model it returns: the bundle bytes go into the wasm heap
-// (owned by the native QcModel from then on), inputs are copied in and
+// (owned by the native model from then on), inputs are copied in and
 // outputs copied out on every run; runs of one model are queued.
 import { dataFromBytes, isDType } from './dtypes.js';
 import { DisposedError, InternalError, QcompError, errorFromCode } from './errors.js';
@@ -7,10 +7,11 @@ import { checkFeeds } from './feeds.js';
 import type { Feeds } from './feeds.js';
 import { parseInfo } from './info.js';
 import type { ModelInfo } from './info.js';
+import { platformSha256 } from './env.js';
 import { readSource } from './source.js';
 import type { ModelSource } from './source.js';
 import { Tensor } from './tensor.js';
-import { callNative, getRuntime } from './wasm.js';
+import { getRuntime } from './wasm.js';
 import type { NativeModel, Runtime } from './wasm.js';
 
 export interface LoadOptions {
@@ -33,13 +34,16 @@ export interface Model {
   dispose(): void;
 }
 
+// A valid bundle ends with the SHA-256 of everything before it.
+const DIGEST_BYTES = 32;
+
 // Frees the native model of a Model the caller forgot to dispose.
 const finalizer = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry<NativeModel>((native) => { try { native.delete(); } catch { /* already gone */ } })
   : undefined;
 
 function fail(native: NativeModel, code: number, context: string): QcompError {
-  const err = errorFromCode(code, callNative(() => native.errorMessage()));
+  const err = errorFromCode(code, native.errorMessage());
   if (context) err.message = `${err.message} (${context})`;
   return err;
 }
@@ -87,7 +91,7 @@ class QcompModel implements Model {
     this.#queue.then(() => {
       const native = this.#native;
       this.#native = undefined;
-      if (native) callNative(() => native.delete());
+      native?.delete();
     }).catch(() => undefined);
   }
 
@@ -101,25 +105,21 @@ class QcompModel implements Model {
     const native = this.#native;
     if (!native) throw new DisposedError('model was disposed before its run started');
     inputs.forEach((t, i) => {
-      const ptr = callNative(() => native.inputBuffer(i, t.dims.join(','))) >>> 0;
-      if (ptr === 0) throw fail(native, callNative(() => native.errorCode()) || 900, `input '${this.#info.inputs[i]?.name}'`);
+      const ptr = native.inputBuffer(i, t.dims);
+      if (ptr === 0) throw fail(native, native.errorCode() || 900, `input '${this.#info.inputs[i]?.name}'`);
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       this.#runtime.heap().set(bytes, ptr);
     });
-    const code = callNative(() => native.run());
+    const code = native.run();
     if (code !== 0) throw fail(native, code, '');
     const outputs: Record<string, Tensor> = {};
-    const count = callNative(() => native.outputCount());
+    const count = native.outputCount();
     for (let k = 0; k < count; k++) {
       const name = this.#info.outputs[k]?.name ?? `output${k}`;
-      const dtype = callNative(() => native.outputDtype(k));
+      const dtype = native.outputDtype(k);
       if (!isDType(dtype)) throw new InternalError(`output '${name}' has dtype ${dtype}, which the JS API does not support`);
-      const dimsCsv = callNative(() => native.outputDims(k));
-      const dims = dimsCsv === '' ? [] : dimsCsv.split(',').map(Number);
-      const ptr = callNative(() => native.outputPtr(k)) >>> 0;
-      const size = callNative(() => native.outputBytes(k)) >>> 0;
-      const data = dataFromBytes(dtype, this.#runtime.heap().subarray(ptr, ptr + size));
-      outputs[name] = new Tensor(dtype, data, dims);
+      const dims = native.outputDims(k);
+      outputs[name] = new Tensor(dtype, dataFromBytes(dtype, native.outputBytes(k)), dims);
     }
     return outputs;
   }
@@ -131,16 +131,22 @@ class QcompModel implements Model {
  * when the bundle is invalid, IoError when it cannot be read.
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
-  const [{ bytes, label }, runtime] = await Promise.all([
-    readSource(source),
-    getRuntime(options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl }),
+  const starting = getRuntime(options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl });
+  const { bytes, label } = await readSource(source);
+  // The runtime compares the platform's SHA-256 of the bundle (all but the stored
+  // digest) with the stored one; without it, it hashes the bundle itself.
+  const [runtime, digest] = await Promise.all([
+    starting,
+    bytes.byteLength > DIGEST_BYTES ? platformSha256(bytes.subarray(0, bytes.byteLength - DIGEST_BYTES)) : undefined,
   ]);
   const native = runtime.newModel();
   try {
     const ptr = runtime.copyIn(bytes);
-    const code = callNative(() => native.load(ptr, bytes.byteLength)); // takes ownership of ptr
+    const code = native.load(ptr, bytes.byteLength, digest); // takes ownership of ptr
     if (code !== 0) throw fail(native, code, `loading ${label}`);
-    const info = parseInfo(callNative(() => native.info()), bytes.byteLength);
+    const json = native.info();
+    if (json === undefined) throw fail(native, native.errorCode(), `reading the info of ${label}`);
+    const info = parseInfo(json, bytes.byteLength);
     return new QcompModel(runtime, native, info);
   } catch (e) {
     try { native.delete(); } catch { /* keep the first error */ }

@@ -1,77 +1,182 @@
 // The wasm runtime: instantiated once per JS realm (lazily, memoized) and
-// shared by every model. The .wasm is compiled by us and handed to the
-// Emscripten glue through its instantiateWasm hook, so the same code path runs
-// in Node (bytes read from disk) and in browsers/workers (streamed with fetch).
+// shared by every model. qcomp.wasm is a standalone module (no Emscripten JS
+// glue): we compile it (bytes from disk in Node, streamed with fetch in
+// browsers and workers), give it its two imports and drive its C API
+// (src/bindings/c_api.cc).
 import { isNode, readFileNode, fetchBytes } from './env.js';
 import { InternalError, IoError, OutOfMemoryError, QcompError } from './errors.js';
 
-/** Module.QcModel (src/bindings/wasm_model.h) as Embind exposes it. */
-export interface NativeModel {
-  load(ptr: number, size: number): number;
-  info(): string;
-  inputBuffer(index: number, dimsCsv: string): number;
-  run(): number;
-  outputCount(): number;
-  outputDims(k: number): string;
-  outputDtype(k: number): string;
-  outputPtr(k: number): number;
-  outputBytes(k: number): number;
-  errorCode(): number;
-  errorMessage(): string;
-  delete(): void;
+/** The exports of qcomp.wasm: the C API of src/bindings/c_api.cc. Pointers are numbers. */
+interface Exports {
+  memory: WebAssembly.Memory;
+  _initialize(): void;
+  qc_alloc(size: number): number;
+  qc_free(ptr: number): void;
+  qc_model_new(): number;
+  qc_model_delete(model: number): void;
+  qc_model_load(model: number, bytes: number, size: number, sha256: number): number;
+  qc_model_info(model: number): number;
+  qc_model_input(model: number, index: number, dims: number, rank: number): number;
+  qc_model_run(model: number): number;
+  qc_model_output_count(model: number): number;
+  qc_model_output_rank(model: number, k: number): number;
+  qc_model_output_dim(model: number, k: number, axis: number): number;
+  qc_model_output_dtype(model: number, k: number): number;
+  qc_model_output_data(model: number, k: number): number;
+  qc_model_output_bytes(model: number, k: number): number;
+  qc_model_error_code(model: number): number;
+  qc_model_error_message(model: number): number;
 }
 
-interface EmscriptenModule {
-  _qc_alloc(size: number): number;
-  _qc_free(ptr: number): void;
-  QcModel: new () => NativeModel;
-  HEAPU8?: Uint8Array;
-}
-
-type ReceiveInstance = (instance: WebAssembly.Instance, module: WebAssembly.Module) => void;
+const REQUIRED_EXPORTS = ['memory', '_initialize', 'qc_alloc', 'qc_free', 'qc_model_new', 'qc_model_load', 'qc_model_run'];
 
 export interface RuntimeOptions {
   /** Where qcomp.wasm lives; defaults to the file next to this module. */
   wasmUrl?: string | URL;
 }
 
+const utf8 = new TextDecoder();
+
+/** One native model (a qc_model handle): every call returns a status or a value, never throws in wasm. */
+export class NativeModel {
+  readonly #runtime: Runtime;
+  readonly #exports: Exports;
+  #handle: number;
+
+  constructor(runtime: Runtime, exports: Exports, handle: number) {
+    this.#runtime = runtime;
+    this.#exports = exports;
+    this.#handle = handle;
+  }
+
+  /**
+   * Loads the bundle at `ptr` (a qc_alloc block the model then owns, even on failure); 0 or
+   * an error code. `sha256`: the SHA-256 of the bundle's first size-32 bytes, if known.
+   */
+  load(ptr: number, size: number, sha256?: Uint8Array): number {
+    let digestPtr = 0;
+    try {
+      if (sha256) digestPtr = this.#runtime.copyIn(sha256);
+    } catch (e) {
+      this.#runtime.free(ptr);
+      throw e;
+    }
+    try {
+      return callNative(() => this.#exports.qc_model_load(this.#handle, ptr, size, digestPtr));
+    } finally {
+      if (digestPtr) this.#runtime.free(digestPtr);
+    }
+  }
+
+  /** The model's info JSON, or undefined on failure (see errorCode). */
+  info(): string | undefined {
+    const ptr = callNative(() => this.#exports.qc_model_info(this.#handle)) >>> 0;
+    return ptr === 0 ? undefined : this.#runtime.string(ptr);
+  }
+
+  /** A zeroed heap buffer for input `index` with these dims, or 0 on failure. */
+  inputBuffer(index: number, dims: readonly number[]): number {
+    const dimsPtr = this.#runtime.alloc(Math.max(dims.length, 1) * 8);
+    try {
+      const heap = this.#runtime.heap();
+      new Float64Array(heap.buffer, dimsPtr, dims.length).set(dims);
+      return callNative(() => this.#exports.qc_model_input(this.#handle, index, dimsPtr, dims.length)) >>> 0;
+    } finally {
+      this.#runtime.free(dimsPtr);
+    }
+  }
+
+  /** Runs the model on the inputs written into the input buffers; 0 or an error code. */
+  run(): number {
+    return callNative(() => this.#exports.qc_model_run(this.#handle));
+  }
+
+  outputCount(): number {
+    return callNative(() => this.#exports.qc_model_output_count(this.#handle));
+  }
+
+  outputDims(k: number): number[] {
+    const rank = callNative(() => this.#exports.qc_model_output_rank(this.#handle, k));
+    const dims: number[] = [];
+    for (let axis = 0; axis < rank; axis++) dims.push(callNative(() => this.#exports.qc_model_output_dim(this.#handle, k, axis)));
+    return dims;
+  }
+
+  outputDtype(k: number): string {
+    return this.#runtime.string(callNative(() => this.#exports.qc_model_output_dtype(this.#handle, k)) >>> 0);
+  }
+
+  /** Output k of the last run as a heap view (stale after the next call into wasm). */
+  outputBytes(k: number): Uint8Array {
+    const ptr = callNative(() => this.#exports.qc_model_output_data(this.#handle, k)) >>> 0;
+    const size = callNative(() => this.#exports.qc_model_output_bytes(this.#handle, k)) >>> 0;
+    return this.#runtime.heap().subarray(ptr, ptr + size);
+  }
+
+  errorCode(): number {
+    return callNative(() => this.#exports.qc_model_error_code(this.#handle));
+  }
+
+  errorMessage(): string {
+    return this.#runtime.string(callNative(() => this.#exports.qc_model_error_message(this.#handle)) >>> 0);
+  }
+
+  /** Frees the native model; later calls are no-ops. */
+  delete(): void {
+    const handle = this.#handle;
+    this.#handle = 0;
+    if (handle) callNative(() => this.#exports.qc_model_delete(handle));
+  }
+}
+
 /** The instantiated runtime: native model factory and heap access. */
 export class Runtime {
-  readonly #module: EmscriptenModule;
-  readonly #memory: WebAssembly.Memory | undefined;
+  readonly #exports: Exports;
 
-  constructor(module: EmscriptenModule, memory: WebAssembly.Memory | undefined) {
-    this.#module = module;
-    this.#memory = memory;
+  constructor(exports: Exports) {
+    this.#exports = exports;
   }
 
   /** A fresh view of the whole heap. Views go stale when memory grows: never keep one across a call into wasm. */
   heap(): Uint8Array {
-    if (this.#memory) return new Uint8Array(this.#memory.buffer);
-    const heap = this.#module.HEAPU8;
-    if (!heap) throw new InternalError('wasm runtime exposes neither its memory nor HEAPU8');
-    return heap;
+    return new Uint8Array(this.#exports.memory.buffer);
+  }
+
+  /** A NUL-terminated UTF-8 string in the heap. */
+  string(ptr: number): string {
+    if (ptr === 0) return '';
+    const heap = this.heap();
+    const end = heap.indexOf(0, ptr);
+    return utf8.decode(heap.subarray(ptr, end < 0 ? heap.length : end));
   }
 
   newModel(): NativeModel {
-    return callNative(() => new this.#module.QcModel());
+    const handle = callNative(() => this.#exports.qc_model_new()) >>> 0;
+    if (handle === 0) throw new OutOfMemoryError('cannot allocate a model in the wasm heap');
+    return new NativeModel(this, this.#exports, handle);
+  }
+
+  /** A new 64-byte-aligned heap block of `size` bytes; the caller owns it. */
+  alloc(size: number): number {
+    const ptr = callNative(() => this.#exports.qc_alloc(size)) >>> 0;
+    if (ptr === 0) throw new OutOfMemoryError(`cannot allocate ${size} bytes in the wasm heap`);
+    return ptr;
   }
 
   /** Copies bytes into a new 64-byte-aligned heap block; the caller owns it. */
   copyIn(bytes: Uint8Array): number {
-    const ptr = callNative(() => this.#module._qc_alloc(Math.max(bytes.byteLength, 1))) >>> 0;
-    if (ptr === 0) throw new OutOfMemoryError(`cannot allocate ${bytes.byteLength} bytes in the wasm heap`);
+    const ptr = this.alloc(Math.max(bytes.byteLength, 1));
     this.heap().set(bytes, ptr);
     return ptr;
   }
 
   free(ptr: number): void {
-    callNative(() => this.#module._qc_free(ptr));
+    callNative(() => this.#exports.qc_free(ptr));
   }
 
   /** Bytes of the WebAssembly memory (it only grows). */
   memoryBytes(): number {
-    return this.heap().byteLength;
+    return this.#exports.memory.buffer.byteLength;
   }
 
   /**
@@ -79,8 +184,7 @@ export class Runtime {
    * gets (then freed). The probe must exceed every free block to land at the top.
    */
   heapEnd(probeBytes: number): number {
-    const ptr = callNative(() => this.#module._qc_alloc(probeBytes)) >>> 0;
-    if (ptr === 0) throw new OutOfMemoryError(`cannot allocate a ${probeBytes}-byte heap probe`);
+    const ptr = this.alloc(probeBytes);
     this.free(ptr);
     return ptr;
   }
@@ -122,38 +226,32 @@ export async function runtimeHeapEnd(probeBytes = 4 << 20): Promise<number> {
   return (await getRuntime()).heapEnd(probeBytes);
 }
 
+// What the standalone module imports: a growth notice (heap views are re-read on
+// every use anyway) and exit, which only abort() reaches (a bug: every C API call
+// catches C++ exceptions); it becomes an InternalError in the calling JS.
+const IMPORTS = {
+  env: { emscripten_notify_memory_growth: () => {} },
+  wasi_snapshot_preview1: {
+    proc_exit: (code: number) => {
+      throw new InternalError(`wasm runtime aborted (exit code ${code})`);
+    },
+  },
+};
+
 async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const url = options.wasmUrl ?? new URL('./qcomp.wasm', import.meta.url);
-  const [glue, wasmModule] = await Promise.all([import('./qcomp.mjs'), compileWasm(url)]);
-  const createModule = glue.default as (arg: Record<string, unknown>) => Promise<EmscriptenModule>;
-  let memory: WebAssembly.Memory | undefined;
-  let failInstantiate: (e: unknown) => void = () => {};
-  const instantiateFailed = new Promise<never>((_, reject) => { failInstantiate = reject; });
-  const instantiateWasm = (imports: WebAssembly.Imports, receive: ReceiveInstance) => {
-    WebAssembly.instantiate(wasmModule, imports).then((instance) => {
-      memory = findMemory(instance, imports);
-      receive(instance, wasmModule);
-    }, failInstantiate);
-    return {};
-  };
+  const wasmModule = await compileWasm(url);
   try {
-    const module = await Promise.race([createModule({ instantiateWasm }), instantiateFailed]);
-    if (typeof module._qc_alloc !== 'function' || typeof module.QcModel !== 'function') {
-      throw new InternalError(`${String(url)}: runtime lacks _qc_alloc or QcModel (is it the qcomp build?)`);
-    }
-    return new Runtime(module, memory);
+    const instance = await WebAssembly.instantiate(wasmModule, IMPORTS);
+    const exports = instance.exports as unknown as Exports;
+    const missing = REQUIRED_EXPORTS.filter((name) => !(name in exports));
+    if (missing.length) throw new InternalError(`${String(url)}: runtime lacks ${missing.join(', ')} (is it the qcomp build?)`);
+    exports._initialize();
+    return new Runtime(exports);
   } catch (e) {
     if (e instanceof QcompError) throw e;
     throw new InternalError(`cannot start the wasm runtime from ${String(url)}: ${(e as Error)?.message ?? String(e)}`);
   }
-}
-
-function findMemory(instance: WebAssembly.Instance, imports: WebAssembly.Imports): WebAssembly.Memory | undefined {
-  for (const value of Object.values(instance.exports)) {
-    if (value instanceof WebAssembly.Memory) return value;
-  }
-  const imported = imports.env?.memory ?? imports.a?.memory;
-  return imported instanceof WebAssembly.Memory ? imported : undefined;
 }
 
 async function compileWasm(url: string | URL): Promise<WebAssembly.Module> {

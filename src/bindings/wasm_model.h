@@ -1,18 +1,6 @@
-// The object JavaScript drives (exposed through Embind as Module.QcModel).
-// Every method catches all C++ errors: a method returning int returns 0 on
-// success or a qc::Errc code, with the message in errorMessage(). No method throws
-// into JS, so a bad bundle never aborts the wasm instance.
-//
-// JS usage (js/src/wasm.ts):
-//   const m = new Module.QcModel();
-//   const ptr = Module._qc_alloc(n); HEAPU8.set(bytes, ptr);   // 64-byte aligned
-//   if (m.load(ptr, n) !== 0) throw mapError(m.errorCode(), m.errorMessage()); // load takes ownership of ptr, even on failure
-//   JSON.parse(m.info());        // {metadata, inputs, outputs, tensors, sha256, bundleBytes, arenaBytes}
-//   const p = m.inputBuffer(i, "1,1,28,28"); // pointer to a zeroed buffer of the right size (0 on error)
-//   HEAPF32.set(data, p >> 2); m.run();      // 0 or error code
-//   m.outputCount(); m.outputDims(k) -> "1,10"; m.outputDtype(k) -> "float32"; m.outputPtr(k); m.outputBytes(k)
-//   m.delete();
-// Views on HEAP* go stale whenever wasm memory grows: re-read them after every call.
+// The state behind one qc_model handle of the C API (src/bindings/c_api.cc):
+// the bundle bytes it owns, the parsed bundle, the session, the input buffers
+// and the last error. Methods throw qc::Error; the C API catches.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -26,33 +14,34 @@ namespace qc {
 
 class WasmModel {
  public:
-  WasmModel();
+  WasmModel() = default;
   ~WasmModel();
+  WasmModel(const WasmModel&) = delete;
+  WasmModel& operator=(const WasmModel&) = delete;
 
-  int load(uintptr_t bytes, size_t size);
-  std::string info() const;
-  uintptr_t inputBuffer(int index, const std::string& dims_csv);
-  int run();
-  int outputCount() const;
-  std::string outputDims(int k) const;
-  std::string outputDtype(int k) const;
-  uintptr_t outputPtr(int k) const;
-  size_t outputBytes(int k) const;
-  int errorCode() const { return error_code_; }
-  std::string errorMessage() const { return error_message_; }
+  // Takes ownership of `bytes` (a qc_alloc block), even when reading fails.
+  // `file_sha256`: null, or 32 bytes, the SHA-256 of all but the last 32 bytes
+  // (ReadLimits::file_sha256), compared with the stored digest instead of hashing.
+  void load(uint8_t* bytes, size_t size, const uint8_t* file_sha256);
+  const std::string& info();
+  // A zeroed buffer for input `index` with these dims, valid until the next call for that input.
+  void* input_buffer(int index, const double* dims, int rank);
+  void run();
+  int output_count() const { return outputs_ ? static_cast<int>(outputs_->size()) : 0; }
+  // Output k of the last run, or nullptr when k is out of range.
+  const TensorRef* output(int k) const;
+
+  int error_code = 0;
+  std::string error_message;
 
  private:
-  int record(int code, const std::string& message);
-
   uint8_t* bytes_ = nullptr;
-  size_t size_ = 0;
   std::unique_ptr<Bundle> bundle_;
   std::unique_ptr<Session> session_;
   std::vector<std::vector<uint8_t>> input_storage_;
   std::vector<TensorRef> inputs_;
   const std::vector<TensorRef>* outputs_ = nullptr;
-  int error_code_ = 0;
-  std::string error_message_;
+  std::string info_;
 };
 
 }  // namespace qc

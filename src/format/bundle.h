@@ -20,6 +20,11 @@ struct ReadLimits {
   uint64_t max_elements = 1ull << 31;       // per tensor
   uint64_t max_metadata_bytes = 16u << 20;
   bool verify_hash = true;                  // SHA-256 of the whole file
+  // The SHA-256 of the file without its last 32 bytes (where a valid bundle keeps
+  // its integrity section), when the caller computed it faster (the JS API uses
+  // the platform's WebCrypto); it is compared with the stored digest instead of
+  // hashing here. Null: hashed here.
+  const std::array<uint8_t, 32>* file_sha256 = nullptr;
 };
 
 struct SectionInfo {

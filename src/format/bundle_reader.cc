@@ -36,7 +36,7 @@ Bundle read_bundle(std::span<const uint8_t> bytes, const ReadLimits& limits) {
   if (reinterpret_cast<uintptr_t>(bytes.data()) % bundle::kAlignment != 0)
     fail(Errc::invalid_argument, "bundle bytes must start at a 64-byte-aligned address (weights are read in place)");
   const bundle::FileLayout layout = bundle::read_file_layout(bytes, limits);
-  if (limits.verify_hash) bundle::verify_file_hash(bytes, layout);
+  if (limits.verify_hash) bundle::verify_file_hash(bytes, layout, limits.file_sha256);
 
   Bundle b;
   b.version_major = layout.header.version_major;

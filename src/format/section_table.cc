@@ -172,8 +172,8 @@ std::array<uint8_t, 32> stored_digest(const FileLayout& layout) {
   return d;
 }
 
-void verify_file_hash(std::span<const uint8_t> file, const FileLayout& layout) {
-  const auto actual = sha256(file.first(layout.integrity.entry.offset));
+void verify_file_hash(std::span<const uint8_t> file, const FileLayout& layout, const std::array<uint8_t, 32>* computed) {
+  const auto actual = computed ? *computed : sha256(file.first(layout.integrity.entry.offset));
   const auto expected = stored_digest(layout);
   if (actual != expected)
     fail(Errc::hash_mismatch, "integrity section (byte " + std::to_string(layout.integrity.entry.offset) +

@@ -26,7 +26,10 @@ struct FileLayout {
 FileLayout read_file_layout(std::span<const uint8_t> file, const ReadLimits& limits);
 
 // Throws Errc::hash_mismatch when the SHA-256 of the bytes before INTEGRITY differs.
-void verify_file_hash(std::span<const uint8_t> file, const FileLayout& layout);
+// `computed`: the SHA-256 of the bytes before the integrity section when the
+// caller already has it (ReadLimits::file_sha256); null: hashed here.
+void verify_file_hash(std::span<const uint8_t> file, const FileLayout& layout,
+                      const std::array<uint8_t, 32>* computed = nullptr);
 
 std::array<uint8_t, 32> stored_digest(const FileLayout& layout);
 

@@ -30,7 +30,6 @@ std::string model_info_json(const Bundle& b, size_t arena_bytes) {
   uint64_t file_bytes = 0;
   for (const auto& s : b.sections) file_bytes = std::max<uint64_t>(file_bytes, s.offset + s.size);
   Json info = Json::object();
-  info.set("metadata", b.metadata_json.empty() ? Json::object() : Json::parse(b.metadata_json));
   info.set("inputs", graph_io_json(b.graph, b.graph.inputs));
   info.set("outputs", graph_io_json(b.graph, b.graph.outputs));
   Json tensors = Json::array();
@@ -48,7 +47,10 @@ std::string model_info_json(const Bundle& b, size_t arena_bytes) {
   info.set("sha256", sha256_hex(b.sha256));
   info.set("bundleBytes", file_bytes);
   info.set("arenaBytes", arena_bytes);
-  return info.dump();
+  // read_bundle checked that the metadata is a JSON object: it goes in as stored
+  // rather than parsed and serialized again.
+  const std::string rest = info.dump();
+  return "{\"metadata\":" + (b.metadata_json.empty() ? std::string("{}") : b.metadata_json) + "," + rest.substr(1);
 }
 
 }  // namespace qc

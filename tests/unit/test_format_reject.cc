@@ -336,3 +336,20 @@ TEST_CASE("reject: random patches with valid checksums never crash", "[format][r
   }
   REQUIRE(accepted > 0);  // some patches (e.g. weight values) are legitimately fine
 }
+
+TEST_CASE("reject: a digest computed by the caller is compared, not trusted", "[format][reject]") {
+  const auto& f = sample_file();
+  const auto digest = sha256(std::span<const uint8_t>(f.data(), f.size() - bundle::kDigestSize));
+  REQUIRE(read_code(f, nullptr, ReadLimits{.file_sha256 = &digest}) == Errc::ok);
+
+  auto wrong = digest;
+  wrong[0] ^= 1;
+  std::string msg;
+  REQUIRE(read_code(f, &msg, ReadLimits{.file_sha256 = &wrong}) == Errc::hash_mismatch);
+  REQUIRE(msg.find("SHA-256") != std::string::npos);
+
+  // A byte changed after the caller hashed the file: the CRCs still catch it.
+  auto g = f;
+  g[entry_of(g, SectionKind::data).offset + 5] ^= 1;
+  REQUIRE(read_code(g, nullptr, ReadLimits{.file_sha256 = &digest}) == Errc::checksum_mismatch);
+}
