@@ -31,6 +31,7 @@ const loadText = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 const loadBefore = loadText();
 const browser = await launchChromium();
+const browserVersion = `Chromium ${browser.version()}`;
 const harness = await openHarness(browser, { isolated: true });
 const rows = [];
 try {
@@ -50,10 +51,11 @@ try {
         throw new Error(`expected the threaded build with ${threads} threads, got ${JSON.stringify(multi.runtime)}`);
       }
       for (const batch of list(args.batches).map(Number)) {
-        const [ms1, msN] = await harness.page.evaluate(([ids, b, t]) => window.harness.time(ids, b, t),
+        const [one, many] = await harness.page.evaluate(([ids, b, t]) => window.harness.time(ids, b, t),
           [[single.id, multi.id], batch, timing]);
-        rows.push({ model, variant, batch, ms1, msN });
-        console.error(`${model} ${variant} batch ${batch}: ${ms1.toFixed(3)} ms -> ${msN.toFixed(3)} ms (${(ms1 / msN).toFixed(2)}x)`);
+        rows.push({ model, variant, batch, one, many });
+        console.error(`${model} ${variant} batch ${batch}: ${one.median.toFixed(3)} ms -> ${many.median.toFixed(3)} ms ` +
+          `(${(one.median / many.median).toFixed(2)}x; best rounds ${(one.best / many.best).toFixed(2)}x)`);
       }
     }
   }
@@ -63,12 +65,15 @@ try {
   await browser.close();
 }
 
-const version = (await import('node:child_process')).execFileSync('/usr/bin/chromium', ['--version']).toString().trim();
+const version = browserVersion;
 console.log(`Command: \`${['node bench/browser-threads.mjs', ...process.argv.slice(2)].join(' ')}\``);
 console.log(`${version}, ${os.cpus().length} cores, load average (1/5/15 min) ${loadBefore} before, ${loadText()} after.`);
-console.log(`Median ms per run; 1 thread = qcomp.wasm, ${threads} threads = qcomp-mt.wasm.\n`);
-console.log(`| model | variant | batch | 1 thread (ms) | ${threads} threads (ms) | speed-up |`);
-console.log('|---|---|---:|---:|---:|---:|');
+console.log(`ms per run, median of ${timing.rounds} interleaved rounds (best round in parentheses: the least ` +
+  `disturbed by other load); 1 thread = qcomp.wasm, ${threads} threads = qcomp-mt.wasm.\n`);
+console.log(`| model | variant | batch | 1 thread (ms) | ${threads} threads (ms) | speed-up | speed-up, best rounds |`);
+console.log('|---|---|---:|---:|---:|---:|---:|');
+const ms = (t) => `${t.median.toFixed(3)} (${t.best.toFixed(3)})`;
 for (const r of rows) {
-  console.log(`| ${r.model} | ${r.variant} | ${r.batch} | ${r.ms1.toFixed(3)} | ${r.msN.toFixed(3)} | ${(r.ms1 / r.msN).toFixed(2)}x |`);
+  console.log(`| ${r.model} | ${r.variant} | ${r.batch} | ${ms(r.one)} | ${ms(r.many)} | ` +
+    `${(r.one.median / r.many.median).toFixed(2)}x | ${(r.one.best / r.many.best).toFixed(2)}x |`);
 }

@@ -33,7 +33,7 @@ window.harness = {
   },
 
   /**
-   * Median ms per run of each model at `batch`: warm up by time (V8 tiers wasm up in the
+   * { median, best } ms per run of each model at `batch` over the rounds: warm up by time (V8 tiers wasm up in the
    * background), then `rounds` rounds that time every model in turn, each for about
    * `roundMs` (a whole number of runs, at least one).
    */
@@ -60,7 +60,7 @@ window.harness = {
         samples[k].push((performance.now() - start) / runs[k]);
       }
     }
-    return samples.map(median);
+    return samples.map((list) => ({ median: median(list), best: Math.min(...list) }));
   },
 };
 window.harnessReady = true;
