@@ -19,14 +19,16 @@ export const ISOLATION_HEADERS = {
 
 /**
  * Starts the server; resolves to { server, url } (url: the origin, with a trailing slash).
- * port 0 picks a free port.
+ * port 0 picks a free port; `missing`: paths (from the root, e.g. '/dist/qcomp-mt.mjs')
+ * answered 404, for tests.
  */
-export function startServer({ port = 8080, isolated = false } = {}) {
+export function startServer({ port = 8080, isolated = false, missing = [] } = {}) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     const file = join(root, path.endsWith('/') ? path + 'index.html' : path);
     if (!file.startsWith(root)) return res.writeHead(403).end();
     const headers = isolated ? { ...ISOLATION_HEADERS } : {};
+    if (missing.includes(path)) return res.writeHead(404, headers).end('not found');
     try {
       const body = await readFile(file);
       res.writeHead(200, { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);

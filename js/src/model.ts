@@ -11,10 +11,10 @@ import { platformSha256 } from './env.js';
 import { readSource } from './source.js';
 import type { ModelSource } from './source.js';
 import { Tensor } from './tensor.js';
-import { autoThreadCount, chooseThreads } from './threads.js';
-import type { ThreadsOption } from './threads.js';
+import { autoThreadCount, chooseThreads, warnOnce } from './threads.js';
+import type { ThreadChoice, ThreadsOption } from './threads.js';
 import { getRuntime } from './wasm.js';
-import type { NativeModel, Runtime } from './wasm.js';
+import type { NativeModel, Runtime, RuntimeOptions } from './wasm.js';
 
 export interface LoadOptions {
   /** Where qcomp.wasm lives (default: next to this module). Only the first load in a realm uses it. */
@@ -142,6 +142,18 @@ class QcompModel implements Model {
   }
 }
 
+/** The runtime of the chosen build; the single-thread one, after a warning, if the threaded one cannot start. */
+async function runtimeFor(choice: ThreadChoice, options: RuntimeOptions): Promise<Runtime> {
+  if (choice.build === 'pthreads') {
+    try {
+      return await getRuntime({ ...options, threads: Math.max(choice.threads, autoThreadCount()) }, 'pthreads');
+    } catch (e) {
+      warnOnce(`qcomp-wasm: running single-threaded: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+  return getRuntime(options);
+}
+
 /**
  * Loads a .qcb bundle: a file path or file: URL (Node), an http(s) URL, or the bytes.
  * Rejects with BundleFormatError / IntegrityError / ModelError (naming what is at fault)
@@ -149,10 +161,7 @@ class QcompModel implements Model {
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
   const choice = chooseThreads(options.threads);
-  const starting = getRuntime({
-    ...(options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl }),
-    threads: Math.max(choice.threads, autoThreadCount()),
-  }, choice.build);
+  const starting = runtimeFor(choice, options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl });
   const { bytes, label } = await readSource(source);
   // The runtime compares the platform's SHA-256 of the bundle (all but the stored
   // digest) with the stored one; without it, it hashes the bundle itself.

@@ -29,7 +29,8 @@ export function autoThreadCount(): number {
 
 let warned = false;
 
-function warnOnce(message: string): void {
+/** One console warning per page (realm) about threads: the first message wins. */
+export function warnOnce(message: string): void {
   if (warned) return;
   warned = true;
   console.warn(message);

@@ -14,9 +14,10 @@ export async function launchChromium() {
 /**
  * Serves the repository (with the isolation headers when `isolated`) and opens the harness
  * page; `warnings` collects the page's console warnings, `errors` its uncaught errors.
+ * `missing`: paths the server answers with 404.
  */
-export async function openHarness(browser, { isolated }) {
-  const { server, url } = await startServer({ port: 0, isolated });
+export async function openHarness(browser, { isolated, missing = [] }) {
+  const { server, url } = await startServer({ port: 0, isolated, missing });
   const page = await browser.newPage();
   const warnings = [];
   const errors = [];

@@ -127,3 +127,22 @@ describe('without COOP/COEP (not isolated)', () => {
     assert.deepEqual(harness.errors, []);
   });
 });
+
+describe('with COOP/COEP but without the threaded build\'s files', () => {
+  let harness;
+  before(async () => { harness = await openHarness(browser, { isolated: true, missing: ['/dist/qcomp-mt.mjs'] }); });
+  after(async () => { await harness?.close(); });
+
+  test('loads warn once and fall back to the single-thread build', async () => {
+    for (const threads of [2, 'auto']) {
+      const { id, runtime } = await harness.page.evaluate(([url, t]) => window.harness.load(url, { threads: t }),
+        [`../../${BUNDLES[2].file}`, threads]);
+      assert.deepEqual(runtime, { build: 'single-thread', threads: 1, simd: true });
+      const out = await harness.page.evaluate(([i]) => window.harness.run(i, 32, 7), [id]);
+      assertSameOutputs(out, reference.get(`${BUNDLES[2].file}@32`), true, BUNDLES[2].file);
+    }
+    const ours = harness.warnings.filter((w) => w.startsWith('qcomp-wasm:'));
+    assert.equal(ours.length, 1, JSON.stringify(harness.warnings));
+    assert.match(ours[0], /running single-threaded: cannot start the threaded wasm runtime from .*qcomp-mt\.mjs/);
+  });
+});
