@@ -162,6 +162,7 @@ async function runtimeFor(choice: ThreadChoice, options: RuntimeOptions): Promis
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
   const choice = chooseThreads(options.threads);
   const starting = runtimeFor(choice, options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl });
+  starting.catch(() => undefined); // awaited below, after the bundle is read: not an unhandled rejection meanwhile
   const { bytes, label } = await readSource(source);
   // The runtime compares the platform's SHA-256 of the bundle (all but the stored
   // digest) with the stored one; without it, it hashes the bundle itself.
