@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the native converter + tests (build/native), the wasm runtime (build/wasm),
+# Builds the native converter + tests (build/native), the wasm runtimes (build/wasm:
+# qcomp.wasm single-thread, qcomp-mt.wasm + glue with pthreads),
 # the npm package files (dist/) and the fixture bundles (build/models).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,7 @@
-// Copies the wasm runtime (build/wasm/qcomp.wasm, a standalone module driven by
-// js/src/wasm.ts) into dist/, next to the compiled TypeScript.
+// Copies the wasm runtimes into dist/, next to the bundled TypeScript:
+// build/wasm/qcomp.wasm (single-thread, a standalone module driven by js/src/wasm.ts)
+// and the pthreads build qcomp-mt.wasm with its Emscripten glue (qcomp-mt.mjs, which
+// js/src/wasm.ts imports, and qcomp-mt.worker.js, which it starts as Web Workers).
 // Usage: node scripts/copy-wasm.mjs [wasm build dir]   (default: build/wasm)
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +11,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = path.resolve(root, process.argv[2] ?? process.env.QCOMP_WASM_DIR ?? 'build/wasm');
 const dist = path.join(root, 'dist');
 
-const copies = [
-  [path.join(buildDir, 'qcomp.wasm'), path.join(dist, 'qcomp.wasm')],
-];
+const copies = ['qcomp.wasm', 'qcomp-mt.wasm', 'qcomp-mt.mjs', 'qcomp-mt.worker.js']
+  .map((name) => [path.join(buildDir, name), path.join(dist, name)]);
 
 await mkdir(dist, { recursive: true });
 for (const [from, to] of copies) {

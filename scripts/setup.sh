@@ -9,6 +9,7 @@ APT_PACKAGES=(
   catch2 libsimde-dev libonnx-dev libprotobuf-dev protobuf-compiler
   libonnx-testdata dataset-fashion-mnist
   brotli zlib1g-dev libbrotli-dev
+  chromium
 )
 
 missing=()

@@ -2,7 +2,8 @@
 export { loadModel } from './model.js';
 export type { LoadOptions, Model } from './model.js';
 export type { ModelSource } from './source.js';
-export type { ModelInfo, TensorSpec, LayerInfo, Preprocess } from './info.js';
+export type { ModelInfo, TensorSpec, LayerInfo, Preprocess, RuntimeInfo } from './info.js';
+export type { ThreadsOption, RuntimeBuild } from './threads.js';
 export type { Feeds, FeedValue } from './feeds.js';
 export { Tensor } from './tensor.js';
 export type { DType, TensorData } from './dtypes.js';

@@ -4,6 +4,7 @@
 import { isDType } from './dtypes.js';
 import type { DType } from './dtypes.js';
 import { BundleFormatError } from './errors.js';
+import type { RuntimeBuild } from './threads.js';
 
 export interface TensorSpec {
   readonly name: string;
@@ -46,7 +47,15 @@ export interface ModelInfo {
   readonly compression?: Readonly<Record<string, unknown>>;
   /** The whole metadata section as the converter wrote it. */
   readonly metadata: Readonly<Record<string, unknown>>;
-  readonly runtime: { readonly threads: number; readonly simd: boolean };
+  readonly runtime: RuntimeInfo;
+}
+
+/** What runs the model: the wasm build and the threads its runs use. */
+export interface RuntimeInfo {
+  /** `'pthreads'`: qcomp-mt.wasm (shared memory, Web Workers); `'single-thread'`: qcomp.wasm. */
+  readonly build: RuntimeBuild;
+  readonly threads: number;
+  readonly simd: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -142,7 +151,8 @@ function deepFreeze<T>(v: T): T {
 }
 
 /** Builds ModelInfo from QcModel.info(); bundleBytes falls back to the size we loaded. */
-export function parseInfo(infoJson: string, loadedBytes: number): ModelInfo {
+export function parseInfo(infoJson: string, loadedBytes: number,
+  runtime: Omit<RuntimeInfo, 'simd'> = { build: 'single-thread', threads: 1 }): ModelInfo {
   let raw: unknown;
   try {
     raw = JSON.parse(infoJson);
@@ -176,7 +186,7 @@ export function parseInfo(infoJson: string, loadedBytes: number): ModelInfo {
     layers: Object.freeze((Array.isArray(tensors) ? tensors : []).map((t) => layerOf(t, schemeNamesOf(compression)))),
     ...(isObject(compression) ? { compression: deepFreeze({ ...compression }) } : {}),
     metadata: deepFreeze(meta),
-    runtime: Object.freeze({ threads: 1, simd: true }),
+    runtime: Object.freeze({ build: runtime.build, threads: runtime.threads, simd: true }),
   };
   return Object.freeze(result);
 }

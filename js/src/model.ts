@@ -11,12 +11,26 @@ import { platformSha256 } from './env.js';
 import { readSource } from './source.js';
 import type { ModelSource } from './source.js';
 import { Tensor } from './tensor.js';
+import { autoThreadCount, chooseThreads, warnOnce } from './threads.js';
+import type { ThreadChoice, ThreadsOption } from './threads.js';
 import { getRuntime } from './wasm.js';
-import type { NativeModel, Runtime } from './wasm.js';
+import type { NativeModel, Runtime, RuntimeOptions } from './wasm.js';
 
 export interface LoadOptions {
   /** Where qcomp.wasm lives (default: next to this module). Only the first load in a realm uses it. */
   wasmUrl?: string | URL;
+  /**
+   * Threads that split each layer's work (default `'auto'`). `'auto'`: in a browser page or
+   * worker that is cross-origin isolated (served with `Cross-Origin-Opener-Policy: same-origin`
+   * and `Cross-Origin-Embedder-Policy: require-corp`), the threaded build (qcomp-mt.wasm) with
+   * as many threads as `navigator.hardwareConcurrency` reports, up to 4; elsewhere the
+   * single-thread build, after one console warning per page when isolation is what is missing.
+   * A number n (1 to 16): at most n threads, on the same conditions (1: always the
+   * single-thread build). Node always runs the single-thread build. The threaded build's
+   * Web Workers are started by its first load, sized for the larger of that load's threads
+   * and `'auto'`: later loads get at most that many. `model.info.runtime` says what a model got.
+   */
+  threads?: ThreadsOption;
 }
 
 export interface Model {
@@ -51,6 +65,7 @@ function fail(native: NativeModel, code: number, context: string): QcompError {
 class QcompModel implements Model {
   readonly #runtime: Runtime;
   readonly #info: ModelInfo;
+  readonly #threads: number;
   #native: NativeModel | undefined;
   #disposed = false;
   #queue: Promise<unknown> = Promise.resolve();
@@ -59,6 +74,7 @@ class QcompModel implements Model {
     this.#runtime = runtime;
     this.#native = native;
     this.#info = info;
+    this.#threads = info.runtime.threads;
     finalizer?.register(this, native, this);
   }
 
@@ -110,6 +126,7 @@ class QcompModel implements Model {
       const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
       this.#runtime.heap().set(bytes, ptr);
     });
+    this.#runtime.useThreads(this.#threads);
     const code = native.run();
     if (code !== 0) throw fail(native, code, '');
     const outputs: Record<string, Tensor> = {};
@@ -125,13 +142,27 @@ class QcompModel implements Model {
   }
 }
 
+/** The runtime of the chosen build; the single-thread one, after a warning, if the threaded one cannot start. */
+async function runtimeFor(choice: ThreadChoice, options: RuntimeOptions): Promise<Runtime> {
+  if (choice.build === 'pthreads') {
+    try {
+      return await getRuntime({ ...options, threads: Math.max(choice.threads, autoThreadCount()) }, 'pthreads');
+    } catch (e) {
+      warnOnce(`qcomp-wasm: running single-threaded: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+  return getRuntime(options);
+}
+
 /**
  * Loads a .qcb bundle: a file path or file: URL (Node), an http(s) URL, or the bytes.
  * Rejects with BundleFormatError / IntegrityError / ModelError (naming what is at fault)
  * when the bundle is invalid, IoError when it cannot be read.
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
-  const starting = getRuntime(options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl });
+  const choice = chooseThreads(options.threads);
+  const starting = runtimeFor(choice, options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl });
+  starting.catch(() => undefined); // awaited below, after the bundle is read: not an unhandled rejection meanwhile
   const { bytes, label } = await readSource(source);
   // The runtime compares the platform's SHA-256 of the bundle (all but the stored
   // digest) with the stored one; without it, it hashes the bundle itself.
@@ -146,7 +177,10 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
     if (code !== 0) throw fail(native, code, `loading ${label}`);
     const json = native.info();
     if (json === undefined) throw fail(native, native.errorCode(), `reading the info of ${label}`);
-    const info = parseInfo(json, bytes.byteLength);
+    const info = parseInfo(json, bytes.byteLength, {
+      build: runtime.build,
+      threads: Math.min(choice.threads, runtime.maxThreads),
+    });
     return new QcompModel(runtime, native, info);
   } catch (e) {
     try { native.delete(); } catch { /* keep the first error */ }

@@ -1,10 +1,13 @@
-// The wasm runtime: instantiated once per JS realm (lazily, memoized) and
-// shared by every model. qcomp.wasm is a standalone module (no Emscripten JS
-// glue): we compile it (bytes from disk in Node, streamed with fetch in
-// browsers and workers), give it its two imports and drive its C API
-// (src/bindings/c_api.cc).
+// The wasm runtime: instantiated once per JS realm and build (lazily, memoized)
+// and shared by every model. qcomp.wasm, the single-thread build, is a
+// standalone module (no Emscripten JS glue): we compile it (bytes from disk in
+// Node, streamed with fetch in browsers and workers), give it its two imports
+// and drive its C API (src/bindings/c_api.cc). qcomp-mt.wasm, the pthreads build,
+// comes with Emscripten's ES-module glue (qcomp-mt.mjs + qcomp-mt.worker.js),
+// which creates the shared memory and the Web Workers; it exports the same C API.
 import { isNode, readFileNode, fetchBytes } from './env.js';
 import { InternalError, IoError, OutOfMemoryError, QcompError } from './errors.js';
+import type { RuntimeBuild } from './threads.js';
 
 /** The exports of qcomp.wasm: the C API of src/bindings/c_api.cc. Pointers are numbers. */
 interface Exports {
@@ -26,6 +29,8 @@ interface Exports {
   qc_model_output_bytes(model: number, k: number): number;
   qc_model_error_code(model: number): number;
   qc_model_error_message(model: number): number;
+  /** Threaded build only: sets the threads of every later run, returns the count in use. */
+  qc_set_thread_count?(threads: number): number;
 }
 
 const REQUIRED_EXPORTS = ['memory', '_initialize', 'qc_alloc', 'qc_free', 'qc_model_new', 'qc_model_load', 'qc_model_run'];
@@ -33,6 +38,8 @@ const REQUIRED_EXPORTS = ['memory', '_initialize', 'qc_alloc', 'qc_free', 'qc_mo
 export interface RuntimeOptions {
   /** Where qcomp.wasm lives; defaults to the file next to this module. */
   wasmUrl?: string | URL;
+  /** Threaded build: the threads its first user wants (the worker pool is sized at start). */
+  threads?: number;
 }
 
 const utf8 = new TextDecoder();
@@ -132,9 +139,25 @@ export class NativeModel {
 /** The instantiated runtime: native model factory and heap access. */
 export class Runtime {
   readonly #exports: Exports;
+  readonly build: RuntimeBuild;
+  /** The most threads a run can use: 1, or the worker pool plus the calling thread. */
+  readonly maxThreads: number;
+  #threads = 1;
 
-  constructor(exports: Exports) {
+  constructor(exports: Exports, build: RuntimeBuild = 'single-thread', maxThreads = 1) {
     this.#exports = exports;
+    this.build = build;
+    this.maxThreads = maxThreads;
+  }
+
+  /** Sets the threads of the next runs (clamped to maxThreads); returns the count in use. */
+  useThreads(threads: number): number {
+    const wanted = Math.max(1, Math.min(threads, this.maxThreads));
+    if (wanted !== this.#threads && this.#exports.qc_set_thread_count) {
+      const setter = this.#exports.qc_set_thread_count;
+      this.#threads = callNative(() => setter(wanted));
+    }
+    return this.#threads;
   }
 
   /** A fresh view of the whole heap. Views go stale when memory grows: never keep one across a call into wasm. */
@@ -147,7 +170,9 @@ export class Runtime {
     if (ptr === 0) return '';
     const heap = this.heap();
     const end = heap.indexOf(0, ptr);
-    return utf8.decode(heap.subarray(ptr, end < 0 ? heap.length : end));
+    const bytes = heap.subarray(ptr, end < 0 ? heap.length : end);
+    // TextDecoder refuses views of shared memory (the threaded build's): decode a copy.
+    return utf8.decode(heap.buffer instanceof ArrayBuffer ? bytes : bytes.slice());
   }
 
   newModel(): NativeModel {
@@ -201,13 +226,15 @@ export function callNative<T>(fn: () => T): T {
   }
 }
 
-let runtime: Promise<Runtime> | undefined;
+const runtimes = new Map<RuntimeBuild, Promise<Runtime>>();
 
-/** The shared runtime, instantiated on first use. A failed start is retried by the next call. */
-export function getRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+/** The shared runtime of a build, instantiated on first use. A failed start is retried by the next call. */
+export function getRuntime(options: RuntimeOptions = {}, build: RuntimeBuild = 'single-thread'): Promise<Runtime> {
+  let runtime = runtimes.get(build);
   if (!runtime) {
-    runtime = startRuntime(options);
-    runtime.catch(() => { runtime = undefined; });
+    runtime = build === 'pthreads' ? startThreadedRuntime(options) : startRuntime(options);
+    runtimes.set(build, runtime);
+    runtime.catch(() => { runtimes.delete(build); });
   }
   return runtime;
 }
@@ -251,6 +278,39 @@ async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   } catch (e) {
     if (e instanceof QcompError) throw e;
     throw new InternalError(`cannot start the wasm runtime from ${String(url)}: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
+
+/** What Emscripten's glue (qcomp-mt.mjs) resolves to: the C API as `_name` functions and the memory. */
+type ThreadedModule = { wasmMemory: WebAssembly.Memory } & Record<string, unknown>;
+
+// Emscripten warns the first time the browser main thread waits for another thread.
+// We do so on purpose: a run's caller waits (spinning) for its helpers to finish their
+// share of a layer, a millisecond or less. Other messages pass through.
+function quietBlockingWarning(text: string): void {
+  if (!text.startsWith('Blocking on the main thread')) console.warn(text);
+}
+
+/**
+ * Starts the pthreads build through its Emscripten glue, which fetches qcomp-mt.wasm
+ * and qcomp-mt.worker.js next to itself and pre-spawns `threads - 1` Web Workers
+ * (a thread started later from the browser main thread could not run before the
+ * caller returns to the event loop, so the pool is all a run can use).
+ */
+async function startThreadedRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const url = new URL('./qcomp-mt.mjs', import.meta.url);
+  const threads = Math.max(2, options.threads ?? 2);
+  try {
+    const glue = await import(/* webpackIgnore: true */ /* @vite-ignore */ url.href);
+    const module = await glue.default({ qcPoolSize: threads - 1, printErr: quietBlockingWarning }) as ThreadedModule;
+    const exports: Record<string, unknown> = { memory: module.wasmMemory, _initialize: () => {} };
+    for (const name of Object.keys(module)) if (name.startsWith('_qc_')) exports[name.slice(1)] = module[name];
+    const missing = [...REQUIRED_EXPORTS, 'qc_set_thread_count'].filter((name) => !exports[name]);
+    if (missing.length) throw new InternalError(`${url.href}: runtime lacks ${missing.join(', ')} (is it the qcomp-mt build?)`);
+    return new Runtime(exports as unknown as Exports, 'pthreads', threads);
+  } catch (e) {
+    if (e instanceof QcompError) throw e;
+    throw new InternalError(`cannot start the threaded wasm runtime from ${url.href}: ${(e as Error)?.message ?? String(e)}`);
   }
 }
 

@@ -14,6 +14,7 @@
 //   qc_model_output_count(m); qc_model_output_rank(m, k); qc_model_output_dim(m, k, axis);
 //   qc_model_output_dtype(m, k) -> "float32"; qc_model_output_data(m, k); qc_model_output_bytes(m, k);
 //   qc_model_delete(m);
+//   qc_set_thread_count(n) -> threads now used by every model (threaded build only)
 // Strings are NUL-terminated UTF-8 owned by the model, valid until its next call.
 #include <emscripten/emscripten.h>
 
@@ -23,6 +24,7 @@
 #include "bindings/wasm_model.h"
 #include "common/aligned_buffer.h"
 #include "common/error.h"
+#include "common/parallel.h"
 
 using qc::Errc;
 using qc::WasmModel;
@@ -133,5 +135,13 @@ EMSCRIPTEN_KEEPALIVE int qc_model_error_code(const WasmModel* m) {
 EMSCRIPTEN_KEEPALIVE const char* qc_model_error_message(const WasmModel* m) {
   return m ? m->error_message.c_str() : "no model";
 }
+
+#if defined(__EMSCRIPTEN_PTHREADS__)
+// Only the threaded build exports it: the single-thread build stays as small as it was.
+EMSCRIPTEN_KEEPALIVE int qc_set_thread_count(int threads) {
+  qc::set_thread_count(threads);
+  return qc::thread_count();
+}
+#endif
 
 }  // extern "C"

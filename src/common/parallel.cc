@@ -8,6 +8,7 @@
 #define QC_HAS_THREADS 1
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 #else
@@ -39,14 +40,14 @@ class Pool {
 
   void run(int threads, int64_t chunks, const std::function<void(int64_t)>& chunk) {
     std::lock_guard serial(run_mu_);  // one parallel job at a time
-    ensure_workers(threads - 1);
+    const int helpers = ensure_workers(threads - 1);
     {
       std::lock_guard lock(mu_);
       job_.store(&chunk);
       chunks_.store(chunks);
       next_.store(0);
       pending_ = chunks;
-      helpers_wanted_ = threads - 1;
+      helpers_wanted_ = helpers;
       error_ = nullptr;
       ++generation_;
     }
@@ -59,8 +60,15 @@ class Pool {
   }
 
  private:
-  void ensure_workers(int count) {
-    while (static_cast<int>(workers_.size()) < count) workers_.emplace_back([this] { loop(); });
+  // Starts workers up to `count`; returns how many there are. A thread that cannot be
+  // created (the threaded wasm runtime has a fixed pool of Web Workers) leaves fewer
+  // helpers, never a failed job.
+  int ensure_workers(int count) {
+    try {
+      while (static_cast<int>(workers_.size()) < count) workers_.emplace_back([this] { loop(); });
+    } catch (const std::system_error&) {
+    }
+    return std::min(count, static_cast<int>(workers_.size()));
   }
 
   void loop() {

@@ -10,6 +10,14 @@ namespace qc {
 // True when this build can run more than one thread.
 bool threads_supported();
 
+// The same, at compile time: code that splits work can compile to a plain loop in
+// the single-thread wasm runtime.
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+inline constexpr bool kThreadsBuilt = false;
+#else
+inline constexpr bool kThreadsBuilt = true;
+#endif
+
 // Threads that parallel_for uses from now on, the caller included (clamped to
 // 1..kMaxThreads; always 1 without thread support). Starts at 1.
 void set_thread_count(int threads);

@@ -135,7 +135,7 @@ describe('model', () => {
     }
     assert.equal(elements, info.compression.parameters, 'layer elements vs the compression report');
     assert.equal(info.compression.layers.length, info.layers.length);
-    assert.deepEqual({ ...info.runtime }, { threads: 1, simd: true });
+    assert.deepEqual({ ...info.runtime }, { build: 'single-thread', threads: 1, simd: true });
   });
 
   test('run returns named outputs as copies, not heap views', async () => {

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/parallel.h"
 #include "graph/op_table.h"
 #include "runtime/session.h"
 #include "schemes/weight_decode.h"
@@ -136,6 +137,35 @@ TEST_CASE("Conv with a compressed weight matches the decoded dense weight", "[qg
   for (Enc e : {Enc::f16, Enc::int8, Enc::q4, Enc::q4_min, Enc::cb4, Enc::cb3_channel})
     for (int x_quant : {-1, 0}) run_case(OpId::Conv, e, x_quant, {2, 4, 9, 8}, {6, 2, 3, 3}, attrs);
   run_case(OpId::Conv, Enc::int8, 1, {1, 3, 30, 30}, {5, 3, 5, 5}, {ints_attr("pads", {2, 2, 2, 2})});
+}
+
+TEST_CASE("compressed Conv: several threads give the same bytes as one", "[qgemm][ops][threads]") {
+  if (!threads_supported()) WARN("built without threads: nothing to compare");
+  std::mt19937 rng(11);
+  struct Case {
+    std::vector<int64_t> x_dims;
+    int64_t group;
+  };
+  // Batch 5 x 2 groups: whole planes split across threads; batch 1, one group and a
+  // larger image: one plane, split inside compressed_gemm.
+  for (const Case& c : {Case{{5, 8, 9, 7}, 2}, Case{{1, 8, 40, 40}, 1}}) {
+    const std::vector<int64_t> w_dims{8, 8 / c.group, 3, 3};
+    const std::vector<float> w = random_floats(rng, static_cast<size_t>(8 * w_dims[1] * 9), 0.5f);
+    const std::vector<float> bias = random_floats(rng, 8, 0.2f);
+    const std::vector<Attr> attrs{int_attr("group", c.group), int_attr("act", 1)};
+    for (Enc enc : {Enc::int8, Enc::q4, Enc::cb4, Enc::f16}) {
+      OneNode n(OpId::Conv, c.x_dims, encode(enc, w, w_dims), w_dims, bias, attrs);
+      const std::vector<float> x = random_floats(rng, static_cast<size_t>(c.x_dims[0] * 8 * c.x_dims[2] * c.x_dims[3]));
+      set_thread_count(1);
+      const std::vector<float> one = n.run(x, c.x_dims);
+      set_thread_count(3);
+      const std::vector<float> three = n.run(x, c.x_dims);
+      set_thread_count(1);
+      INFO("encoding " << static_cast<int>(enc) << " batch " << c.x_dims[0]);
+      REQUIRE(one.size() == three.size());
+      CHECK(std::memcmp(one.data(), three.data(), one.size() * sizeof(float)) == 0);
+    }
+  }
 }
 
 TEST_CASE("compressed Gemm and Conv reject what they cannot run, naming the node", "[qgemm][ops]") {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/parallel.h"
 #include "graph/activation.h"
 #include "kernels/quant/compressed_gemm.h"
 #include "kernels/quant/im2col.h"
@@ -125,11 +126,14 @@ void conv_compressed(const Node& node, const ConvDims& d, const std::vector<cons
   const int64_t c_per_group = C / d.group, m_per_group = M / d.group;
   const int64_t in_plane = g.in_size(), out_plane = g.out_size(), K = c_per_group * g.kernel_size();
   const int64_t block = std::clamp<int64_t>(kIm2colFloats / std::max<int64_t>(K, 1), 1, std::max<int64_t>(out_plane, 1));
-  thread_local std::vector<float> cols, rows_out;
-  cols.resize(static_cast<size_t>(block * K));
-  rows_out.resize(static_cast<size_t>(block * m_per_group));
-  for (int64_t n = 0; n < d.batch; ++n) {
-    for (int64_t grp = 0; grp < d.group; ++grp) {
+  // Threads take whole (image, group) planes, unfolding included; a single plane
+  // (batch 1) is split inside compressed_gemm instead. Same results either way.
+  const auto planes = [&](int64_t first, int64_t last) {
+    thread_local std::vector<float> cols, rows_out;
+    cols.resize(static_cast<size_t>(block * K));
+    rows_out.resize(static_cast<size_t>(block * m_per_group));
+    for (int64_t plane = first; plane < last; ++plane) {
+      const int64_t n = plane / d.group, grp = plane % d.group;
       const float* xg = x + (n * C + grp * c_per_group) * in_plane;
       const WeightView wg = weight_rows(w, grp * m_per_group, m_per_group);
       float* yg = y + (n * M + grp * m_per_group) * out_plane;
@@ -142,7 +146,11 @@ void conv_compressed(const Node& node, const ConvDims& d, const std::vector<cons
           for (int64_t i = 0; i < rows; ++i) yg[j * out_plane + p0 + i] = rows_out[i * m_per_group + j];
       }
     }
-  }
+  };
+  if constexpr (kThreadsBuilt)
+    parallel_for(d.batch * d.group, 1, planes);
+  else
+    planes(0, d.batch * d.group);
 }
 
 }  // namespace
