@@ -20,6 +20,17 @@ inline std::vector<float> random_weights(size_t count, uint32_t seed, float stdd
   return w;
 }
 
+// The Errc that fn() throws (a qc::Error), or Errc::ok when it returns.
+template <class Fn>
+Errc code_of(Fn fn) {
+  try {
+    fn();
+    return Errc::ok;
+  } catch (const Error& e) {
+    return e.code();
+  }
+}
+
 inline uint64_t product(const std::vector<int64_t>& dims) {
   uint64_t p = 1;
   for (int64_t d : dims) p *= static_cast<uint64_t>(d);

@@ -25,30 +25,6 @@ struct ConvCase {
   int act;
 };
 
-Attr ints(const std::string& name, std::vector<int64_t> v) {
-  Attr a;
-  a.name = name;
-  a.kind = Attr::Kind::ints;
-  a.ints = std::move(v);
-  return a;
-}
-
-Attr one_int(const std::string& name, int64_t v) {
-  Attr a;
-  a.name = name;
-  a.kind = Attr::Kind::i;
-  a.i = v;
-  return a;
-}
-
-Attr one_float(const std::string& name, float v) {
-  Attr a;
-  a.name = name;
-  a.kind = Attr::Kind::f;
-  a.f = v;
-  return a;
-}
-
 // Runs Conv on x with weight w stored in `scheme` (the payload given), returns y.
 std::vector<float> run_conv(const Node& node, const TensorRef& x, const TensorRef& w, const TensorRef& b) {
   std::vector<const TensorRef*> in{&x, &w, &b};
@@ -78,9 +54,14 @@ void check_case(std::mt19937& rng, const ConvCase& c, Result& r) {
   Node node;
   node.op = OpId::Conv;
   node.name = "conv";
-  node.attrs = {one_int("group", c.group), ints("strides", {c.stride, c.stride}),
-                ints("dilations", {c.dilation, c.dilation}), ints("pads", c.pads), one_int("act", c.act),
-                one_float("act_min", -0.3f), one_float("act_max", 0.4f), one_float("act_alpha", 0.2f)};
+  node.set_i("group", c.group);
+  node.set_ints("strides", {c.stride, c.stride});
+  node.set_ints("dilations", {c.dilation, c.dilation});
+  node.set_ints("pads", c.pads);
+  node.set_i("act", c.act);
+  node.set_f("act_min", -0.3f);
+  node.set_f("act_max", 0.4f);
+  node.set_f("act_alpha", 0.2f);
   const TensorRef xr{DType::f32, x_dims, x.data()}, br{DType::f32, {c.out_channels}, b.data()};
   const TensorRef dense{DType::f32, w_dims, w.data()};
   const ConstData packed = encode_f32_packed(w.data(), w_dims);

@@ -1,12 +1,14 @@
 // Test helpers: ONNX models built in memory with the protobuf API, a float32 .npy
 // reader for the fixture models, and a one-call graph runner.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <onnx/onnx_pb.h>
 
 #include "graph/ir.h"
@@ -138,6 +140,16 @@ inline std::vector<float> run_graph(const Graph& g, std::vector<float> x, std::v
   const auto& out = s.run({TensorRef{DType::f32, std::move(dims), x.data()}});
   const float* p = out.at(0).as<float>();
   return std::vector<float>(p, p + out[0].numel());
+}
+
+// A graph rewrite's outputs against the original graph's: equal up to float
+// reassociation, |a - b| <= 1e-5 (1 + |b|) per element.
+inline void check_same_outputs(const std::vector<float>& a, const std::vector<float>& b) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    INFO("element " << i);
+    CHECK(std::fabs(a[i] - b[i]) <= 1e-5f * (1.f + std::fabs(b[i])));
+  }
 }
 
 struct NpyF32 {

@@ -15,16 +15,9 @@ using namespace qc;
 using qc::testing::OnnxBuilder;
 using qc::testing::pseudo_random;
 using qc::testing::run_graph;
+using qc::testing::check_same_outputs;
 
 namespace {
-
-void check_close(const std::vector<float>& a, const std::vector<float>& b) {
-  REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    INFO("element " << i);
-    CHECK(std::fabs(a[i] - b[i]) <= 1e-5f * (1.f + std::fabs(b[i])));
-  }
-}
 
 uint16_t weight_scheme(const Graph& g, const std::string& node_name) {
   for (const auto& n : g.nodes)
@@ -63,14 +56,14 @@ TEST_CASE("pack_f32_weights: Conv, Gemm transB=0 and MatMul weights are packed, 
   CHECK(weight_scheme(g, "conv") == kPacked);
   CHECK(weight_scheme(g, "fc1") == kPacked);
   CHECK(weight_scheme(g, "fc2") == kPacked);
-  check_close(run_graph(g, x, {3, 2, 9, 9}), before);
+  check_same_outputs(run_graph(g, x, {3, 2, 9, 9}), before);
   CHECK_FALSE(pack_f32_weights(g));  // nothing left to pack
 
   const std::vector<uint8_t> bytes = write_bundle(g, "{}");
   const AlignedBuffer aligned(bytes);  // the reader wants 64-byte aligned input
   Bundle reread = read_bundle({aligned.data(), aligned.size()});
   CHECK(weight_scheme(reread.graph, "fc1") == kPacked);
-  check_close(run_graph(reread.graph, x, {3, 2, 9, 9}), before);
+  check_same_outputs(run_graph(reread.graph, x, {3, 2, 9, 9}), before);
 }
 
 TEST_CASE("pack_f32_weights: a weight also read by another op stays dense", "[passes][f32_packed]") {
@@ -87,5 +80,5 @@ TEST_CASE("pack_f32_weights: a weight also read by another op stays dense", "[pa
   pack_f32_weights(g);
   g.validate();
   CHECK(weight_scheme(g, "g1") == static_cast<uint16_t>(SchemeId::dense));
-  check_close(run_graph(g, x, {4, 4}), before);
+  check_same_outputs(run_graph(g, x, {4, 4}), before);
 }

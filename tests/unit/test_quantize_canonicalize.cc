@@ -12,16 +12,9 @@ using namespace qc;
 using qc::testing::OnnxBuilder;
 using qc::testing::pseudo_random;
 using qc::testing::run_graph;
+using qc::testing::check_same_outputs;
 
 namespace {
-
-void check_close(const std::vector<float>& a, const std::vector<float>& b) {
-  REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    INFO("element " << i);
-    CHECK(std::fabs(a[i] - b[i]) <= 1e-5f * (1.f + std::fabs(b[i])));
-  }
-}
 
 size_t count_op(const Graph& g, OpId op) {
   size_t n = 0;
@@ -56,7 +49,7 @@ TEST_CASE("canonicalize_gemm: Gemm transB=0 with alpha and C keeps its outputs",
   CHECK(fc.attr_i("transB", 0) == 1);
   CHECK(fc.attr_f("alpha", 1.f) == 1.f);
   CHECK(weight_of(g, "fc").dims == std::vector<int64_t>{4, 5});
-  check_close(run_graph(g, x, {3, 5}), before);
+  check_same_outputs(run_graph(g, x, {3, 5}), before);
   CHECK_FALSE(canonicalize_gemm(g));  // idempotent
   CHECK(find_quantizable_layers(g).size() == 1);
 }
@@ -77,7 +70,7 @@ TEST_CASE("canonicalize_gemm: MatMul with a 2-D constant becomes Gemm", "[quanti
   CHECK(count_op(g, OpId::Gemm) == 1);
   CHECK(weight_of(g, "mm").dims == std::vector<int64_t>{3, 6});
   CHECK(weight_of(g, "mm").name == "W");
-  check_close(run_graph(g, x, {2, 6}), before);
+  check_same_outputs(run_graph(g, x, {2, 6}), before);
 }
 
 TEST_CASE("canonicalize_gemm: MatMul with a rank-3 A is left alone", "[quantize][canonicalize]") {
@@ -104,7 +97,7 @@ TEST_CASE("canonicalize_gemm: rank of an intermediate A comes from planning", "[
   const auto before = run_graph(g, x, {2, 2, 3});
   CHECK(canonicalize_gemm(g));
   CHECK(count_op(g, OpId::Gemm) == 1);
-  check_close(run_graph(g, x, {2, 2, 3}), before);
+  check_same_outputs(run_graph(g, x, {2, 2, 3}), before);
 }
 
 TEST_CASE("canonicalize_gemm: a weight shared with another reader is copied", "[quantize][canonicalize]") {
@@ -122,7 +115,7 @@ TEST_CASE("canonicalize_gemm: a weight shared with another reader is copied", "[
   g.validate();
   CHECK(weight_of(g, "g1").name != weight_of(g, "g2").name);
   CHECK(weight_of(g, "g2").name == "B");
-  check_close(run_graph(g, x, {2, 4}), before);
+  check_same_outputs(run_graph(g, x, {2, 4}), before);
   // B is read by g2 only now; g1 reads its own copy: both compressible.
   CHECK(find_quantizable_layers(g).size() == 2);
 }

@@ -30,15 +30,6 @@ std::vector<float> table_of(const ConstData& c, int64_t row) {
   return t;
 }
 
-template <class Fn> Errc code_of(Fn fn) {
-  try {
-    fn();
-    return Errc::ok;
-  } catch (const Error& e) {
-    return e.code();
-  }
-}
-
 }  // namespace
 
 TEST_CASE("codebook: index packing is LSB-first, rows start on byte boundaries", "[schemes][codebook]") {

@@ -70,20 +70,12 @@ TEST_CASE("f32_packed: edge shapes and bad input", "[schemes][f32_packed]") {
   const ConstData rank1 = encode_f32_packed(&one, {1});  // N = 1, K = 1: one padded panel
   REQUIRE(rank1.size == 8 * 4);
   REQUIRE(decode(rank1, {1})[0] == 2.5f);
-  auto code = [](auto fn) {
-    try {
-      fn();
-      return Errc::ok;
-    } catch (const Error& e) {
-      return e.code();
-    }
-  };
-  REQUIRE(code([&] { encode_f32_packed(&one, {}); }) == Errc::invalid_argument);
-  REQUIRE(code([] { scheme_layout(6, 1, DType::f32, {}, 1, {}, "t"); }) == Errc::bad_tensor_record);
-  REQUIRE(code([] { scheme_layout(6, 1, DType::i8, std::vector<int64_t>{2, 2}, 4, {}, "t"); }) ==
+  REQUIRE(code_of([&] { encode_f32_packed(&one, {}); }) == Errc::invalid_argument);
+  REQUIRE(code_of([] { scheme_layout(6, 1, DType::f32, {}, 1, {}, "t"); }) == Errc::bad_tensor_record);
+  REQUIRE(code_of([] { scheme_layout(6, 1, DType::i8, std::vector<int64_t>{2, 2}, 4, {}, "t"); }) ==
           Errc::bad_tensor_record);
   // ceil(N / 8) * 8 * K * 4 overflowing 64 bits.
-  REQUIRE(code([] {
+  REQUIRE(code_of([] {
             scheme_layout(6, 1, DType::f32, std::vector<int64_t>{int64_t{1} << 40, int64_t{1} << 22}, 0, {}, "t");
           }) == Errc::bad_tensor_record);
 }

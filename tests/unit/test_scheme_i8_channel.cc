@@ -65,19 +65,11 @@ TEST_CASE("i8_channel: edge shapes and bad input", "[schemes][i8_channel]") {
   REQUIRE(empty.size == 0);
   REQUIRE(empty.side_size == 0);
 
-  auto code = [](auto fn) {
-    try {
-      fn();
-      return Errc::ok;
-    } catch (const Error& e) {
-      return e.code();
-    }
-  };
-  REQUIRE(code([&] { encode_i8_channel(&one, {}); }) == Errc::invalid_argument);
+  REQUIRE(code_of([&] { encode_i8_channel(&one, {}); }) == Errc::invalid_argument);
   const float nan[2] = {1.0f, NAN};
-  REQUIRE(code([&] { encode_i8_channel(nan, {1, 2}); }) == Errc::invalid_argument);
-  REQUIRE(code([] { scheme_layout(2, 1, DType::f32, {}, 1, {}, "t"); }) == Errc::bad_tensor_record);  // rank 0
-  REQUIRE(code([] { scheme_layout(2, 1, DType::i8, std::vector<int64_t>{2}, 2, {}, "t"); }) ==
+  REQUIRE(code_of([&] { encode_i8_channel(nan, {1, 2}); }) == Errc::invalid_argument);
+  REQUIRE(code_of([] { scheme_layout(2, 1, DType::f32, {}, 1, {}, "t"); }) == Errc::bad_tensor_record);  // rank 0
+  REQUIRE(code_of([] { scheme_layout(2, 1, DType::i8, std::vector<int64_t>{2}, 2, {}, "t"); }) ==
           Errc::bad_tensor_record);
 }
 

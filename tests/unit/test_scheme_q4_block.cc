@@ -111,19 +111,11 @@ TEST_CASE("q4_block: a 4-D conv weight and bad input", "[schemes][q4_block]") {
   const auto w = random_weights(8 * 27, 5, 0.3f);
   const ConstData c = encode_q4_block(w.data(), {8, 3, 3, 3}, false);
   check_blocks(c, w, 8, 27, false);
-  auto code = [](auto fn) {
-    try {
-      fn();
-      return Errc::ok;
-    } catch (const Error& e) {
-      return e.code();
-    }
-  };
   const float big[2] = {1e6f, -1e6f};  // block scale beyond f16
-  REQUIRE(code([&] { encode_q4_block(big, {1, 2}, false); }) == Errc::invalid_argument);
+  REQUIRE(code_of([&] { encode_q4_block(big, {1, 2}, false); }) == Errc::invalid_argument);
   const float inf[2] = {1.0f, INFINITY};
-  REQUIRE(code([&] { encode_q4_block(inf, {1, 2}, true); }) == Errc::invalid_argument);
-  REQUIRE(code([&] { encode_q4_block(inf, {}, true); }) == Errc::invalid_argument);
+  REQUIRE(code_of([&] { encode_q4_block(inf, {1, 2}, true); }) == Errc::invalid_argument);
+  REQUIRE(code_of([&] { encode_q4_block(inf, {}, true); }) == Errc::invalid_argument);
 }
 
 TEST_CASE("q4_block: reader rejects wrong payload or side sizes", "[schemes][q4_block]") {
