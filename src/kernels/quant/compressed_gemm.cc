@@ -48,12 +48,8 @@ constexpr int64_t kWeightRowGrain = 16;
 constexpr int64_t kActivationRowGrain = 8;
 static_assert(kWeightRowGrain % kF32PanelWidth == 0);
 
-bool f32_only(uint16_t scheme) {
-  return scheme == static_cast<uint16_t>(SchemeId::f16) || scheme == static_cast<uint16_t>(SchemeId::f32_packed);
-}
-
 QGemmAct kernel_act(const WeightView& w, const ActQuant& aq) {
-  return aq.mode == kActF32 || f32_only(w.scheme) ? QGemmAct::f32 : QGemmAct::i8;
+  return aq.mode == kActF32 || float_weight_scheme(w.scheme) ? QGemmAct::f32 : QGemmAct::i8;
 }
 
 const QGemmKernel* find_kernel(uint16_t scheme, QGemmAct act) {

@@ -92,12 +92,14 @@ WeightView weight_rows(const WeightView& w, int64_t first, int64_t count) {
   return v;
 }
 
+bool float_weight_scheme(uint16_t scheme) {
+  return scheme == static_cast<uint16_t>(SchemeId::dense) || scheme == static_cast<uint16_t>(SchemeId::f16) ||
+         scheme == static_cast<uint16_t>(SchemeId::f32_packed);
+}
+
 ActQuant act_quant_from(const Node& node, uint16_t scheme) {
-  const bool float_default =
-      scheme == static_cast<uint16_t>(SchemeId::dense) || scheme == static_cast<uint16_t>(SchemeId::f16) ||
-      scheme == static_cast<uint16_t>(SchemeId::f32_packed);
   ActQuant q;
-  const int64_t mode = node.attr_i("x_quant", float_default ? kActF32 : kActDynamicI8);
+  const int64_t mode = node.attr_i("x_quant", float_weight_scheme(scheme) ? kActF32 : kActDynamicI8);
   if (mode < kActF32 || mode > kActStaticI8)
     fail(Errc::invalid_model, node_label(node) + ": x_quant " + std::to_string(mode) +
                                   " is not 0 (float), 1 (dynamic int8) or 2 (static int8)");

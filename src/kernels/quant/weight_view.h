@@ -50,6 +50,10 @@ struct ActQuant {
   float static_scale = 0;
 };
 
+// Weights stored as floats (dense, f16, f32_packed): their kernels take float
+// activations, which are also the default (int8 rounding only when x_quant asks).
+bool float_weight_scheme(uint16_t scheme);
+
 // Errc::invalid_model naming the node for an x_quant outside 0..2 or a static
 // x_scale that is not positive and finite.
 ActQuant act_quant_from(const Node& node, uint16_t scheme);
