@@ -24,7 +24,7 @@ ConstData f32_const(const std::vector<float>& v) {
   return ConstData::owned(std::move(bytes));
 }
 
-enum class Enc { f16, int8, q4, q4_min, cb4, cb3_channel };
+enum class Enc { f16, int8, q4, q4_min, cb4, cb3_channel, f32_packed };
 
 ConstData encode(Enc e, const std::vector<float>& w, const std::vector<int64_t>& dims) {
   switch (e) {
@@ -34,6 +34,7 @@ ConstData encode(Enc e, const std::vector<float>& w, const std::vector<int64_t>&
     case Enc::q4_min: return encode_q4_block(w.data(), dims, true);
     case Enc::cb4: return encode_codebook(w.data(), dims, 4, false, CodebookInit::linear, 20, 1);
     case Enc::cb3_channel: return encode_codebook(w.data(), dims, 3, true, CodebookInit::kmeans_pp, 20, 1);
+    case Enc::f32_packed: return encode_f32_packed(w.data(), dims);
   }
   return {};
 }
@@ -146,14 +147,15 @@ TEST_CASE("compressed Conv: several threads give the same bytes as one", "[qgemm
     std::vector<int64_t> x_dims;
     int64_t group;
   };
-  // Batch 5 x 2 groups: whole planes split across threads; batch 1, one group and a
-  // larger image: one plane, split inside compressed_gemm.
-  for (const Case& c : {Case{{5, 8, 9, 7}, 2}, Case{{1, 8, 40, 40}, 1}}) {
+  // Batch 5 x 2 groups and a depthwise batch 3: whole planes split across threads;
+  // batch 1, one group and a larger image: one plane, split inside compressed_gemm
+  // (f32_packed runs one plane on one thread).
+  for (const Case& c : {Case{{5, 8, 9, 7}, 2}, Case{{3, 8, 10, 10}, 8}, Case{{1, 8, 40, 40}, 1}}) {
     const std::vector<int64_t> w_dims{8, 8 / c.group, 3, 3};
     const std::vector<float> w = random_floats(rng, static_cast<size_t>(8 * w_dims[1] * 9), 0.5f);
     const std::vector<float> bias = random_floats(rng, 8, 0.2f);
     const std::vector<Attr> attrs{int_attr("group", c.group), int_attr("act", 1)};
-    for (Enc enc : {Enc::int8, Enc::q4, Enc::cb4, Enc::f16}) {
+    for (Enc enc : {Enc::int8, Enc::q4, Enc::cb4, Enc::f16, Enc::f32_packed}) {
       OneNode n(OpId::Conv, c.x_dims, encode(enc, w, w_dims), w_dims, bias, attrs);
       const std::vector<float> x = random_floats(rng, static_cast<size_t>(c.x_dims[0] * 8 * c.x_dims[2] * c.x_dims[3]));
       set_thread_count(1);

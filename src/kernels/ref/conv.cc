@@ -82,34 +82,10 @@ ConvDims conv_dims(const Node& node, const std::vector<const TensorRef*>& in) {
 // Unfolded input rows per compressed_gemm call: bounds the im2col buffer (~256 KB).
 constexpr int64_t kIm2colFloats = 64 * 1024;
 
-#if QC_SIMD128
-bool conv_f32_packed(const ConvDims& d, const WeightView& w, const ActQuant& aq, const float* x, const float* bias,
-                     const Activation& act, float* y) {
-  if (w.scheme != static_cast<uint16_t>(SchemeId::f32_packed) || aq.mode != kActF32) return false;
-  const WindowGeometry& g = d.geom;
-  const int64_t C = d.in_channels, M = d.out_channels;
-  const int64_t c_per_group = C / d.group, m_per_group = M / d.group;
-  ConvF32PackedArgs a;
-  a.channels = c_per_group;
-  a.g = &g;
-  a.act = act;
-  for (int64_t n = 0; n < d.batch; ++n) {
-    for (int64_t grp = 0; grp < d.group; ++grp) {
-      const WeightView wg = weight_rows(w, grp * m_per_group, m_per_group);
-      a.x = x + (n * C + grp * c_per_group) * g.in_size();
-      a.w = &wg;
-      a.bias = bias ? bias + grp * m_per_group : nullptr;
-      a.y = y + (n * M + grp * m_per_group) * g.out_size();
-      conv2d_f32_packed_simd(a);
-    }
-  }
-  return true;
-}
-#endif
-
-// Per image and group, blocks of output pixels are unfolded (im2col) into rows of
-// K = C/group * kh * kw, multiplied by the group's compressed weight rows and
-// scattered to NCHW; bias and activation are applied by the kernel.
+// Per image and group: an f32_packed weight (SIMD128 builds) runs the implicit GEMM
+// of kernels/simd/conv_f32_packed; otherwise blocks of output pixels are unfolded
+// (im2col) into rows of K = C/group * kh * kw, multiplied by the group's compressed
+// weight rows and scattered to NCHW. Bias and activation are applied by the kernel.
 void conv_compressed(const Node& node, const ConvDims& d, const std::vector<const TensorRef*>& in, float* y) {
   const WindowGeometry& g = d.geom;
   const WeightView w = weight_view(*in[1], node, "weight W");
@@ -119,29 +95,44 @@ void conv_compressed(const Node& node, const ConvDims& d, const std::vector<cons
   const TensorRef* b_ref = optional_input(in, 2);
   const float* bias = b_ref ? b_ref->as<const float>() : nullptr;
   const Activation act = Activation::from(node);
-#if QC_SIMD128
-  if (conv_f32_packed(d, w, aq, x, bias, act, y)) return;
-#endif
+  const bool packed_simd =
+      QC_SIMD128 && w.scheme == static_cast<uint16_t>(SchemeId::f32_packed) && aq.mode == kActF32;
   const int64_t C = d.in_channels, M = d.out_channels;
   const int64_t c_per_group = C / d.group, m_per_group = M / d.group;
   const int64_t in_plane = g.in_size(), out_plane = g.out_size(), K = c_per_group * g.kernel_size();
   const int64_t block = std::clamp<int64_t>(kIm2colFloats / std::max<int64_t>(K, 1), 1, std::max<int64_t>(out_plane, 1));
-  // Threads take whole (image, group) planes, unfolding included; a single plane
-  // (batch 1) is split inside compressed_gemm instead. Same results either way.
+  // Threads take whole (image, group) planes, unfolding included; a single im2col
+  // plane (batch 1) is split inside compressed_gemm instead. Same results either way.
   const auto planes = [&](int64_t first, int64_t last) {
     thread_local std::vector<float> cols, rows_out;
-    cols.resize(static_cast<size_t>(block * K));
-    rows_out.resize(static_cast<size_t>(block * m_per_group));
+    if (!packed_simd) {
+      cols.resize(static_cast<size_t>(block * K));
+      rows_out.resize(static_cast<size_t>(block * m_per_group));
+    }
     for (int64_t plane = first; plane < last; ++plane) {
       const int64_t n = plane / d.group, grp = plane % d.group;
       const float* xg = x + (n * C + grp * c_per_group) * in_plane;
       const WeightView wg = weight_rows(w, grp * m_per_group, m_per_group);
+      const float* bg = bias ? bias + grp * m_per_group : nullptr;
       float* yg = y + (n * M + grp * m_per_group) * out_plane;
+#if QC_SIMD128
+      if (packed_simd) {
+        ConvF32PackedArgs a;
+        a.x = xg;
+        a.channels = c_per_group;
+        a.g = &g;
+        a.w = &wg;
+        a.bias = bg;
+        a.act = act;
+        a.y = yg;
+        conv2d_f32_packed_simd(a);
+        continue;
+      }
+#endif
       for (int64_t p0 = 0; p0 < out_plane; p0 += block) {
         const int64_t rows = std::min(block, out_plane - p0);
         im2col_2d(xg, c_per_group, g, p0, rows, cols.data());
-        compressed_gemm(cols.data(), rows, wg, bias ? bias + grp * m_per_group : nullptr, rows_out.data(), m_per_group,
-                        aq, act);
+        compressed_gemm(cols.data(), rows, wg, bg, rows_out.data(), m_per_group, aq, act);
         for (int64_t j = 0; j < m_per_group; ++j)
           for (int64_t i = 0; i < rows; ++i) yg[j * out_plane + p0 + i] = rows_out[i * m_per_group + j];
       }
