@@ -8,6 +8,8 @@
 #include "common/error.h"
 #include "common/parallel.h"
 #include "graph/op_table.h"
+#include "kernels/quant/compressed_gemm.h"
+#include "kernels/quant/im2col.h"
 #include "runtime/session.h"
 #include "schemes/weight_decode.h"
 #include "schemes/weight_encoders.h"
@@ -71,6 +73,14 @@ Attr int_attr(const std::string& name, int64_t v) {
   a.name = name;
   a.kind = Attr::Kind::i;
   a.i = v;
+  return a;
+}
+
+Attr float_attr(const std::string& name, float v) {
+  Attr a;
+  a.name = name;
+  a.kind = Attr::Kind::f;
+  a.f = v;
   return a;
 }
 
@@ -138,6 +148,58 @@ TEST_CASE("Conv with a compressed weight matches the decoded dense weight", "[qg
   for (Enc e : {Enc::f16, Enc::int8, Enc::q4, Enc::q4_min, Enc::cb4, Enc::cb3_channel})
     for (int x_quant : {-1, 0}) run_case(OpId::Conv, e, x_quant, {2, 4, 9, 8}, {6, 2, 3, 3}, attrs);
   run_case(OpId::Conv, Enc::int8, 1, {1, 3, 30, 30}, {5, 3, 5, 5}, {ints_attr("pads", {2, 2, 2, 2})});
+}
+
+// Static int8 activations: the Conv quantizes its input once and unfolds bytes; the
+// outputs must equal, bit for bit, the float unfolding quantized row by row.
+TEST_CASE("compressed Conv with static int8 activations equals unfold-then-quantize", "[qgemm][ops]") {
+  std::mt19937 rng(5);
+  const int64_t N = 2, C = 4, H = 9, W = 8, M = 6, group = 2, kh = 3, kw = 3;
+  const std::vector<int64_t> x_dims{N, C, H, W}, w_dims{M, C / group, kh, kw};
+  WindowGeometry geo;
+  geo.rank = 2;
+  geo.in = {1, H, W};
+  geo.kernel = {1, kh, kw};
+  geo.stride = {1, 2, 1};
+  geo.dilation = {1, 1, 2};
+  geo.pad_begin = {0, 1, 2};
+  geo.pad_end = {0, 0, 1};
+  geo.out = {1, (H + 1 - kh) / 2 + 1, (W + 3 - (kw - 1) * 2 - 1) + 1};
+  const std::vector<Attr> attrs = {int_attr("group", group), ints_attr("strides", {2, 1}),
+                                   ints_attr("pads", {1, 2, 0, 1}), ints_attr("dilations", {1, 2}),
+                                   int_attr("act", 1), int_attr("x_quant", 2), float_attr("x_scale", 0.011f)};
+  const std::vector<float> w = random_floats(rng, static_cast<size_t>(M * (C / group) * kh * kw), 0.5f);
+  const std::vector<float> bias = random_floats(rng, static_cast<size_t>(M), 0.2f);
+  const std::vector<float> x = random_floats(rng, static_cast<size_t>(N * C * H * W));
+  const int64_t K = C / group * kh * kw, plane = geo.out_size();
+  for (Enc enc : {Enc::int8, Enc::q4, Enc::q4_min, Enc::cb4, Enc::cb3_channel}) {
+    INFO("encoding " << static_cast<int>(enc));
+    const ConstData cw = encode(enc, w, w_dims);
+    const std::vector<float> got = OneNode(OpId::Conv, x_dims, cw, w_dims, bias, attrs).run(x, x_dims);
+    REQUIRE(got.size() == static_cast<size_t>(N * M * plane));
+    TensorRef ref{DType::f32, w_dims, const_cast<uint8_t*>(cw.bytes)};
+    ref.scheme = cw.scheme;
+    ref.stored_bytes = cw.size;
+    ref.side = cw.side;
+    ref.side_bytes = cw.side_size;
+    const WeightView view = weight_view(ref);
+    Activation relu;
+    relu.kind = Act::relu;
+    std::vector<float> cols(static_cast<size_t>(plane * K)), rows(static_cast<size_t>(plane * M / group));
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t g = 0; g < group; ++g) {
+        im2col_2d(x.data() + (n * C + g * C / group) * H * W, C / group, geo, 0, plane, cols.data(), K);
+        const WeightView wg = weight_rows(view, g * M / group, M / group);
+        compressed_gemm_using(QGemmImpl::reference, cols.data(), plane, wg, bias.data() + g * M / group, rows.data(),
+                              M / group, ActQuant{kActStaticI8, 0.011f}, relu);
+        for (int64_t j = 0; j < M / group; ++j)
+          for (int64_t i = 0; i < plane; ++i) {
+            const float want = rows[i * (M / group) + j], have = got[((n * M) + g * M / group + j) * plane + i];
+            INFO("image " << n << " channel " << g * M / group + j << " pixel " << i);
+            REQUIRE(std::memcmp(&want, &have, 4) == 0);
+          }
+      }
+  }
 }
 
 TEST_CASE("compressed Conv: several threads give the same bytes as one", "[qgemm][ops][threads]") {

@@ -85,7 +85,7 @@ void prepare_int8_rows(const float* x, const WeightView& w, const ActQuant& aq, 
   thread_local std::vector<float> x_scale;
   thread_local std::vector<int32_t> block_sums;
   const int64_t blocks = q4_blocks_per_row(w.k);
-  a->xq_stride = blocks * kQ4BlockLen;
+  a->xq_stride = int8_row_stride(w.k);
   xq.resize(static_cast<size_t>(a->m * a->xq_stride));
   x_scale.resize(static_cast<size_t>(a->m));
   quantize(x, a->m, w.k, a->xq_stride, aq, xq.data(), x_scale.data());
@@ -130,43 +130,21 @@ void compressed_gemm(const float* x, int64_t M, const WeightView& w, const float
   compressed_gemm_using(QGemmImpl::best, x, M, w, bias, y, ldy, aq, act);
 }
 
-void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const WeightView& w, const float* bias, float* y,
-                           int64_t ldy, const ActQuant& aq, const Activation& fused) {
-  if (unsupported(w, aq)) check_compressed_gemm(w, aq, "compressed_gemm");
-  if (M <= 0 || w.n <= 0) return;
-  if (w.k == 0) {
-    for (int64_t m = 0; m < M; ++m)
-      for (int64_t n = 0; n < w.n; ++n) y[m * ldy + n] = fused.apply(bias ? bias[n] : 0.f);
-    return;
-  }
-  const QGemmAct act = kernel_act(w, aq);
-  const QGemmKernel& kernel = *find_kernel(w.scheme, act);
-  const QGemmFn fn = impl == QGemmImpl::reference || !kernel.simd ? kernel.ref : kernel.simd;
+namespace {
 
-  QGemmArgs a;
-  a.w = &w;
-  a.bias = bias;
-  a.act = fused;
-  a.ldy = ldy;
-  thread_local CodebookLutI8 lut;
-  if (act == QGemmAct::i8 && w.scheme == static_cast<uint16_t>(SchemeId::codebook)) {
-    build_codebook_lut_i8(w, &lut);
-    a.lut = lut.lut.data();
-    a.lut_stride = lut.stride;
-    a.lut_scale = lut.scale.data();
-  }
-  // Every output depends only on its own activation row and weight row, so splitting
-  // rows into blocks (bounding the scratch memory) or across threads changes no result.
+// Runs `fn` on rows [0, M) in blocks of kRowBlock; prepare(m0, rows, &b) fills the
+// activation fields of block b. Every output depends only on its own activation row
+// and weight row, so splitting rows into blocks (bounding the scratch memory) or
+// across threads changes no result.
+template <class Prepare>
+void run_blocks(QGemmFn fn, const QGemmArgs& a, int64_t M, float* y, const Prepare& prepare) {
+  const WeightView& w = *a.w;
   const auto activation_rows = [&](int64_t m_begin, int64_t m_end, bool split_weight_rows) {
     for (int64_t m0 = m_begin; m0 < m_end; m0 += kRowBlock) {
       QGemmArgs b = a;
       b.m = std::min(kRowBlock, m_end - m0);
-      b.y = y + m0 * ldy;
-      const float* xb = x + m0 * w.k;
-      if (act == QGemmAct::f32)
-        b.x = aq.mode == kActF32 ? xb : int8_rounded(xb, b.m, w.k, aq);
-      else
-        prepare_int8_rows(xb, w, aq, &b);
+      b.y = y + m0 * a.ldy;
+      prepare(m0, &b);
       if (!split_weight_rows) {
         fn(b);
         continue;
@@ -176,7 +154,7 @@ void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const Weig
         const WeightView rows = weight_rows(w, n0, n1 - n0);
         c.w = &rows;
         c.y = b.y + n0;
-        if (bias) c.bias = bias + n0;
+        if (a.bias) c.bias = a.bias + n0;
         if (c.lut && w.codebook_per_channel) {
           c.lut += n0 * c.lut_stride;
           c.lut_scale += n0;
@@ -191,6 +169,74 @@ void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const Weig
     activation_rows(0, M, true);
   else
     parallel_for(M, kActivationRowGrain, [&](int64_t m0, int64_t m1) { activation_rows(m0, m1, false); });
+}
+
+bool fill_zero_k(int64_t M, const WeightView& w, const float* bias, float* y, int64_t ldy, const Activation& act) {
+  if (w.k != 0) return false;
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t n = 0; n < w.n; ++n) y[m * ldy + n] = act.apply(bias ? bias[n] : 0.f);
+  return true;
+}
+
+QGemmArgs base_args(const WeightView& w, QGemmAct act, const float* bias, int64_t ldy, const Activation& fused) {
+  QGemmArgs a;
+  a.w = &w;
+  a.bias = bias;
+  a.act = fused;
+  a.ldy = ldy;
+  thread_local CodebookLutI8 lut;
+  if (act == QGemmAct::i8 && w.scheme == static_cast<uint16_t>(SchemeId::codebook)) {
+    build_codebook_lut_i8(w, &lut);
+    a.lut = lut.lut.data();
+    a.lut_stride = lut.stride;
+    a.lut_scale = lut.scale.data();
+  }
+  return a;
+}
+
+QGemmFn pick(QGemmImpl impl, const QGemmKernel& kernel) {
+  return impl == QGemmImpl::reference || !kernel.simd ? kernel.ref : kernel.simd;
+}
+
+}  // namespace
+
+void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const WeightView& w, const float* bias, float* y,
+                           int64_t ldy, const ActQuant& aq, const Activation& fused) {
+  if (unsupported(w, aq)) check_compressed_gemm(w, aq, "compressed_gemm");
+  if (M <= 0 || w.n <= 0 || fill_zero_k(M, w, bias, y, ldy, fused)) return;
+  const QGemmAct act = kernel_act(w, aq);
+  const QGemmArgs a = base_args(w, act, bias, ldy, fused);
+  run_blocks(pick(impl, *find_kernel(w.scheme, act)), a, M, y, [&](int64_t m0, QGemmArgs* b) {
+    const float* xb = x + m0 * w.k;
+    if (act == QGemmAct::f32)
+      b->x = aq.mode == kActF32 ? xb : int8_rounded(xb, b->m, w.k, aq);
+    else
+      prepare_int8_rows(xb, w, aq, b);
+  });
+}
+
+int64_t int8_row_stride(int64_t k) { return q4_blocks_per_row(k) * kQ4BlockLen; }
+
+bool runs_on_int8_rows(const WeightView& w, const ActQuant& aq) { return kernel_act(w, aq) == QGemmAct::i8; }
+
+void compressed_gemm_int8_rows(QGemmImpl impl, const int8_t* xq, const float* x_scale, int64_t M, const WeightView& w,
+                               const float* bias, float* y, int64_t ldy, const Activation& fused) {
+  const ActQuant aq{kActStaticI8, 1.f};
+  if (unsupported(w, aq)) check_compressed_gemm(w, aq, "compressed_gemm_int8_rows");
+  if (M <= 0 || w.n <= 0 || fill_zero_k(M, w, bias, y, ldy, fused)) return;
+  const QGemmArgs a = base_args(w, QGemmAct::i8, bias, ldy, fused);
+  const int64_t stride = int8_row_stride(w.k), blocks = q4_blocks_per_row(w.k);
+  run_blocks(pick(impl, *find_kernel(w.scheme, QGemmAct::i8)), a, M, y, [&](int64_t m0, QGemmArgs* b) {
+    b->xq = xq + m0 * stride;
+    b->xq_stride = stride;
+    b->x_scale = x_scale + m0;
+    if (w.scheme == static_cast<uint16_t>(SchemeId::q4_block_min)) {
+      thread_local std::vector<int32_t> block_sums;
+      block_sums.resize(static_cast<size_t>(b->m * blocks));
+      int8_block_sums(b->xq, b->m, stride, blocks, block_sums.data());
+      b->x_block_sums = block_sums.data();
+    }
+  });
 }
 
 }  // namespace qc

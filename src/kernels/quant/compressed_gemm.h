@@ -24,6 +24,20 @@ enum class QGemmImpl { best, reference, simd };
 void compressed_gemm_using(QGemmImpl impl, const float* x, int64_t M, const WeightView& w, const float* bias, float* y,
                            int64_t ldy, const ActQuant& aq, const Activation& act = {});
 
+// Whether the product runs on int8 activation rows (an integer weight scheme with
+// int8 activations), so a caller may quantize and lay out those rows itself.
+bool runs_on_int8_rows(const WeightView& w, const ActQuant& aq);
+
+// Bytes per int8 activation row for K values: K rounded up to a multiple of 32.
+int64_t int8_row_stride(int64_t k);
+
+// compressed_gemm on activation rows already quantized to int8 (a Conv with static
+// int8 activations quantizes its input once and unfolds the bytes):
+// xq [M][int8_row_stride(w.k)], zero from K on, x ~ xq * x_scale[m]. Given the rows
+// compressed_gemm would have quantized, the outputs are the same.
+void compressed_gemm_int8_rows(QGemmImpl impl, const int8_t* xq, const float* x_scale, int64_t M, const WeightView& w,
+                               const float* bias, float* y, int64_t ldy, const Activation& act = {});
+
 // Fails (naming `where`) when no kernel handles the weight's scheme or, with int8
 // activations, when K is so long that an int32 dot product could overflow.
 void check_compressed_gemm(const WeightView& w, const ActQuant& aq, const std::string& where);

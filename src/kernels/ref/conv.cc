@@ -10,6 +10,7 @@
 
 #include "common/parallel.h"
 #include "graph/activation.h"
+#include "kernels/quant/act_quantize.h"
 #include "kernels/quant/compressed_gemm.h"
 #include "kernels/quant/im2col.h"
 #include "kernels/ref/conv_geometry.h"
@@ -80,12 +81,73 @@ ConvDims conv_dims(const Node& node, const std::vector<const TensorRef*>& in) {
 }
 
 // Unfolded input rows per compressed_gemm call: bounds the im2col buffer (~256 KB).
-constexpr int64_t kIm2colFloats = 64 * 1024;
+constexpr int64_t kIm2colBytes = 256 * 1024;
+
+struct ConvPlaneArgs {
+  const float* x;  // the group's input channels
+  const WeightView* w;
+  const float* bias;
+  float* y;  // the group's output channels
+};
+
+// Blocks of output pixels unfolded (im2col) into rows of K = C/group * kh * kw,
+// multiplied by the group's compressed weight rows and scattered to NCHW. Float
+// rows go through compressed_gemm (which quantizes each row when the kernel wants
+// int8); with static int8 activations the input is quantized once and its bytes
+// unfolded instead, which gives the same rows.
+class CompressedConvPlanes {
+ public:
+  CompressedConvPlanes(const WindowGeometry& g, int64_t channels, const WeightView& w, const ActQuant& aq,
+                       const Activation& act)
+      : g_(g), channels_(channels), aq_(aq), act_(act), k_(w.k),
+        int8_input_(aq.mode == kActStaticI8 && runs_on_int8_rows(w, aq)),
+        row_bytes_(int8_input_ ? int8_row_stride(w.k) : w.k * int64_t{sizeof(float)}),
+        block_(std::clamp<int64_t>(kIm2colBytes / std::max<int64_t>(row_bytes_, 1), 1,
+                                   std::max<int64_t>(g.out_size(), 1))) {}
+
+  void run(const ConvPlaneArgs& p) const {
+    thread_local std::vector<float> cols, rows_out, scales;
+    thread_local std::vector<int8_t> x8, cols8;
+    const int64_t out_plane = g_.out_size(), n = p.w->n;
+    rows_out.resize(static_cast<size_t>(block_ * n));
+    if (int8_input_) {
+      const int64_t in_count = channels_ * g_.in_size();
+      x8.resize(static_cast<size_t>(in_count));
+      scales.resize(static_cast<size_t>(block_));
+      quantize_rows_static(p.x, 1, in_count, in_count, aq_.static_scale, x8.data(), scales.data());
+      std::fill(scales.begin(), scales.end(), aq_.static_scale);
+      cols8.resize(static_cast<size_t>(block_ * row_bytes_));
+    } else {
+      cols.resize(static_cast<size_t>(block_ * k_));
+    }
+    for (int64_t p0 = 0; p0 < out_plane; p0 += block_) {
+      const int64_t rows = std::min(block_, out_plane - p0);
+      if (int8_input_) {
+        im2col_2d(x8.data(), channels_, g_, p0, rows, cols8.data(), row_bytes_);
+        compressed_gemm_int8_rows(QGemmImpl::best, cols8.data(), scales.data(), rows, *p.w, p.bias, rows_out.data(), n,
+                                  act_);
+      } else {
+        im2col_2d(p.x, channels_, g_, p0, rows, cols.data(), k_);
+        compressed_gemm(cols.data(), rows, *p.w, p.bias, rows_out.data(), n, aq_, act_);
+      }
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t i = 0; i < rows; ++i) p.y[j * out_plane + p0 + i] = rows_out[i * n + j];
+    }
+  }
+
+ private:
+  const WindowGeometry& g_;
+  int64_t channels_;
+  ActQuant aq_;
+  Activation act_;
+  int64_t k_;
+  bool int8_input_;
+  int64_t row_bytes_, block_;
+};
 
 // Per image and group: an f32_packed weight (SIMD128 builds) runs the implicit GEMM
-// of kernels/simd/conv_f32_packed; otherwise blocks of output pixels are unfolded
-// (im2col) into rows of K = C/group * kh * kw, multiplied by the group's compressed
-// weight rows and scattered to NCHW. Bias and activation are applied by the kernel.
+// of kernels/simd/conv_f32_packed; the other schemes CompressedConvPlanes. Bias and
+// activation are applied by the kernels.
 void conv_compressed(const Node& node, const ConvDims& d, const std::vector<const TensorRef*>& in, float* y) {
   const WindowGeometry& g = d.geom;
   const WeightView w = weight_view(*in[1], node, "weight W");
@@ -99,43 +161,34 @@ void conv_compressed(const Node& node, const ConvDims& d, const std::vector<cons
       QC_SIMD128 && w.scheme == static_cast<uint16_t>(SchemeId::f32_packed) && aq.mode == kActF32;
   const int64_t C = d.in_channels, M = d.out_channels;
   const int64_t c_per_group = C / d.group, m_per_group = M / d.group;
-  const int64_t in_plane = g.in_size(), out_plane = g.out_size(), K = c_per_group * g.kernel_size();
-  const int64_t block = std::clamp<int64_t>(kIm2colFloats / std::max<int64_t>(K, 1), 1, std::max<int64_t>(out_plane, 1));
+  const int64_t in_plane = g.in_size(), out_plane = g.out_size();
+  const CompressedConvPlanes unfolded(g, c_per_group, w, aq, act);
   // Threads take whole (image, group) planes, unfolding included; a single im2col
   // plane (batch 1) is split inside compressed_gemm instead. Same results either way.
   const auto planes = [&](int64_t first, int64_t last) {
-    thread_local std::vector<float> cols, rows_out;
-    if (!packed_simd) {
-      cols.resize(static_cast<size_t>(block * K));
-      rows_out.resize(static_cast<size_t>(block * m_per_group));
-    }
     for (int64_t plane = first; plane < last; ++plane) {
       const int64_t n = plane / d.group, grp = plane % d.group;
-      const float* xg = x + (n * C + grp * c_per_group) * in_plane;
       const WeightView wg = weight_rows(w, grp * m_per_group, m_per_group);
-      const float* bg = bias ? bias + grp * m_per_group : nullptr;
-      float* yg = y + (n * M + grp * m_per_group) * out_plane;
+      ConvPlaneArgs p;
+      p.x = x + (n * C + grp * c_per_group) * in_plane;
+      p.w = &wg;
+      p.bias = bias ? bias + grp * m_per_group : nullptr;
+      p.y = y + (n * M + grp * m_per_group) * out_plane;
 #if QC_SIMD128
       if (packed_simd) {
         ConvF32PackedArgs a;
-        a.x = xg;
+        a.x = p.x;
         a.channels = c_per_group;
         a.g = &g;
-        a.w = &wg;
-        a.bias = bg;
+        a.w = p.w;
+        a.bias = p.bias;
         a.act = act;
-        a.y = yg;
+        a.y = p.y;
         conv2d_f32_packed_simd(a);
         continue;
       }
 #endif
-      for (int64_t p0 = 0; p0 < out_plane; p0 += block) {
-        const int64_t rows = std::min(block, out_plane - p0);
-        im2col_2d(xg, c_per_group, g, p0, rows, cols.data());
-        compressed_gemm(cols.data(), rows, wg, bg, rows_out.data(), m_per_group, aq, act);
-        for (int64_t j = 0; j < m_per_group; ++j)
-          for (int64_t i = 0; i < rows; ++i) yg[j * out_plane + p0 + i] = rows_out[i * m_per_group + j];
-      }
+      unfolded.run(p);
     }
   };
   if constexpr (kThreadsBuilt)

@@ -1,9 +1,9 @@
-// SIMD128 kernels for int8 activations x int8 weights: i8_channel rows are used as
+// SIMD128 kernels for int8 activations x int8 weights: i8_channel rows are read as
 // stored; codebook rows are first decoded to int8 through the int8 centroid table
 // (i8x16.swizzle as a 16-entry LUT for bits <= 4, chains of swizzles for 5..7 bits,
 // a byte gather for 8 bits) into a 4-row panel that every activation row reuses.
-// The dot products widen to i16 and use i32x4.dot_i16x8, 2 activation rows x 4
-// weight rows per step so each loaded vector is used several times.
+// Both then run the 2 x 4 register tile of i8_gemm_tile.h (1 x 4 for an odd last
+// activation row) and the float epilogue of qgemm_epilogue.h.
 #include <algorithm>
 #include <cstring>
 #include <iterator>
@@ -11,8 +11,8 @@
 
 #include "kernels/quant/qgemm_epilogue.h"
 #include "kernels/simd/codebook_unpack.h"
+#include "kernels/simd/i8_gemm_tile.h"
 #include "kernels/simd/qgemm_simd.h"
-#include "kernels/simd/simd128.h"
 
 #if QC_SIMD128
 namespace qc {
@@ -21,54 +21,40 @@ namespace {
 
 using namespace simd;
 
-constexpr int kRows = 4;
+constexpr int kRows = kI8TileRows;
 
-struct Rows4 {
-  const int8_t* w[kRows];
-};
+int64_t round_up8(int64_t k) { return (k + kI8Step - 1) / kI8Step * kI8Step; }
 
-// Exact dot products of 2 activation rows (x0, x1; readable and zero-padded to a
-// multiple of 16) with 4 weight rows readable for `k` bytes: out[i][r].
-void dot2x4_i8(const int8_t* x0, const int8_t* x1, const Rows4& rows, int64_t k, int32_t out[2][kRows]) {
-  v128_t s[2][kRows];
-  for (auto& row : s)
-    for (v128_t& v : row) v = wasm_i32x4_splat(0);
-  alignas(16) int8_t tail[kRows][16];
-  for (int64_t i = 0; i < k; i += 16) {
-    const int8_t* w[kRows] = {rows.w[0] + i, rows.w[1] + i, rows.w[2] + i, rows.w[3] + i};
-    if (k - i < 16) {
-      for (int r = 0; r < kRows; ++r) {
-        std::memset(tail[r], 0, 16);
-        std::memcpy(tail[r], w[r], static_cast<size_t>(k - i));
-        w[r] = tail[r];
-      }
-    }
-    const v128_t xa = wasm_v128_load(x0 + i), xb = wasm_v128_load(x1 + i);
-    const v128_t xal = wasm_i16x8_extend_low_i8x16(xa), xah = wasm_i16x8_extend_high_i8x16(xa);
-    const v128_t xbl = wasm_i16x8_extend_low_i8x16(xb), xbh = wasm_i16x8_extend_high_i8x16(xb);
-    for (int r = 0; r < kRows; ++r) {
-      const v128_t wv = wasm_v128_load(w[r]);
-      const v128_t wl = wasm_i16x8_extend_low_i8x16(wv), wh = wasm_i16x8_extend_high_i8x16(wv);
-      s[0][r] = wasm_i32x4_add(s[0][r], wasm_i32x4_add(wasm_i32x4_dot_i16x8(xal, wl), wasm_i32x4_dot_i16x8(xah, wh)));
-      s[1][r] = wasm_i32x4_add(s[1][r], wasm_i32x4_add(wasm_i32x4_dot_i16x8(xbl, wl), wasm_i32x4_dot_i16x8(xbh, wh)));
-    }
+template <int MR>
+void store_tile(const QGemmArgs& a, const I8Tile<MR>& t, int64_t m, int64_t n0, int count, const float* w_scale) {
+  for (int i = 0; i < MR; ++i) {
+    alignas(16) int32_t dot[kRows];
+    wasm_v128_store(dot, t.row_sums(i));
+    float* y = a.y + (m + i) * a.ldy + n0;
+    for (int r = 0; r < count; ++r)
+      y[r] = a.act.apply(scaled_dot_out(dot[r], a.x_scale[m + i], w_scale[r], a.bias ? a.bias[n0 + r] : 0.f));
   }
-  wasm_v128_store(out[0], hsum4_i32x4(s[0][0], s[0][1], s[0][2], s[0][3]));
-  wasm_v128_store(out[1], hsum4_i32x4(s[1][0], s[1][1], s[1][2], s[1][3]));
 }
 
-// Runs dot2x4_i8 over all activation rows for weight rows n0.. (n0 + rows) and
-// writes scaled_dot_out with w_scale[r].
-void int8_rows_gemm(const QGemmArgs& a, const Rows4& rows, int64_t k, int64_t n0, int count, const float* w_scale) {
-  alignas(16) int32_t acc[2][kRows];
-  for (int64_t m = 0; m < a.m; m += 2) {
-    const int8_t* x0 = a.xq + m * a.xq_stride;
-    const int8_t* x1 = m + 1 < a.m ? x0 + a.xq_stride : x0;
-    dot2x4_i8(x0, x1, rows, k, acc);
-    for (int64_t i = 0; i < 2 && m + i < a.m; ++i)
-      for (int r = 0; r < count; ++r)
-        a.y[(m + i) * a.ldy + n0 + r] =
-            a.act.apply(scaled_dot_out(acc[i][r], a.x_scale[m + i], w_scale[r], a.bias ? a.bias[n0 + r] : 0.f));
+// Outputs of weight rows n0 .. n0 + count for every activation row. rows: 4 int8
+// rows readable for k8 (a multiple of 8, <= xq_stride) bytes; bytes past K meet
+// the zero padding of the activation rows.
+void int8_rows_gemm(const QGemmArgs& a, const int8_t* const* rows, int64_t k8, int64_t n0, int count,
+                    const float* w_scale) {
+  int64_t m = 0;
+  for (; m + 2 <= a.m; m += 2) {
+    const int8_t* x[2] = {a.xq + m * a.xq_stride, a.xq + (m + 1) * a.xq_stride};
+    I8Tile<2> t;
+    t.zero();
+    t.accumulate(x, rows, k8);
+    store_tile(a, t, m, n0, count, w_scale);
+  }
+  if (m < a.m) {
+    const int8_t* x[1] = {a.xq + m * a.xq_stride};
+    I8Tile<1> t;
+    t.zero();
+    t.accumulate(x, rows, k8);
+    store_tile(a, t, m, n0, count, w_scale);
   }
 }
 
@@ -87,9 +73,9 @@ v128_t swizzle_lookup(const v128_t* parts, v128_t idx) {
 // Tables of up to 128 entries are looked up with swizzles; 256 entries with a byte
 // gather (16 swizzles per vector would cost more than the scalar loads).
 template <int kBits>
-void decode_codebook_row_i8(const QGemmArgs& a, int64_t r, int64_t k16, int8_t* out) {
+void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker<kBits>& unpack, int64_t r, int64_t k16,
+                            int8_t* out) {
   const WeightView& w = *a.w;
-  const CodebookUnpacker<kBits> unpack;
   const int8_t* lut = a.lut + (w.codebook_per_channel ? r : 0) * a.lut_stride;
   const uint8_t* src = w.row(r);
   const uint8_t* end = w.payload + w.payload_bytes;
@@ -131,17 +117,18 @@ void codebook_i8(const QGemmArgs& a) {
   const int64_t k16 = (w.k + 15) / 16 * 16;
   thread_local std::vector<int8_t> panel;
   panel.resize(static_cast<size_t>(kRows * k16));
+  const CodebookUnpacker<kBits> unpack;
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
-    Rows4 rows;
+    const int8_t* rows[kRows];
     float scale[kRows];
     for (int r = 0; r < kRows; ++r) {
       int8_t* dst = panel.data() + r * k16;
-      if (r < count) decode_codebook_row_i8<kBits>(a, n0 + r, k16, dst);
-      rows.w[r] = r < count ? dst : panel.data();
+      if (r < count) decode_codebook_row_i8<kBits>(a, unpack, n0 + r, k16, dst);
+      rows[r] = r < count ? dst : panel.data();
       scale[r] = a.lut_scale[w.codebook_per_channel ? n0 + std::min(r, count - 1) : 0];
     }
-    int8_rows_gemm(a, rows, k16, n0, count, scale);
+    int8_rows_gemm(a, rows, round_up8(w.k), n0, count, scale);
   }
 }
 
@@ -149,16 +136,26 @@ void codebook_i8(const QGemmArgs& a) {
 
 void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
   const WeightView& w = *a.w;
+  const int64_t k8 = round_up8(w.k);
+  const uint8_t* payload_end = w.payload + w.payload_bytes;
+  thread_local std::vector<int8_t> tails;  // rows that end less than k8 bytes before the payload does
+  tails.assign(static_cast<size_t>(kRows * k8), 0);
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
-    Rows4 rows;
+    const int8_t* rows[kRows];
     float scale[kRows];
     for (int r = 0; r < kRows; ++r) {
       const int64_t n = n0 + std::min(r, count - 1);  // rows past the end repeat the last; their sums are dropped
-      rows.w[r] = reinterpret_cast<const int8_t*>(w.row(n));
+      const uint8_t* row = w.row(n);
+      if (payload_end - row < k8) {
+        int8_t* tail = tails.data() + r * k8;
+        std::memcpy(tail, row, static_cast<size_t>(w.k));
+        row = reinterpret_cast<const uint8_t*>(tail);
+      }
+      rows[r] = reinterpret_cast<const int8_t*>(row);
       std::memcpy(&scale[r], w.side + 4 * (w.row0 + n), 4);
     }
-    int8_rows_gemm(a, rows, w.k, n0, count, scale);
+    int8_rows_gemm(a, rows, k8, n0, count, scale);
   }
 }
 
