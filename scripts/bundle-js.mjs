@@ -1,10 +1,17 @@
 // Turns the compiled TypeScript (build/js: one ES module per source file, by tsc)
-// into the package's dist/: one minified ES module dist/index.js (one file to
-// fetch, resolve and parse instead of a dozen: faster import, smaller download)
-// and the per-module .d.ts files beside it for the types.
-// Usage: node scripts/bundle-js.mjs   (after tsc -p js/tsconfig.json)
+// into the package's dist/:
+//   index.js    the ES module entry: the whole main-thread import path, one file
+//   worker-client.js, classify.js, cache.js   what only some loads need (worker mode, classify, a cache),
+//               imported by index.js on demand
+//   worker.js   the module worker of loadModel(src, { worker: true }), self-contained
+//   index.cjs   the same API as one CommonJS file, for require() in Node
+//   *.d.ts      per-module declarations (from tsc), and *.d.cts copies for require
+// The SHA-256 of dist/qcomp.wasm is compiled in (a cached runtime must match it),
+// so run scripts/copy-wasm.mjs first.
+// Usage: node scripts/bundle-js.mjs   (after tsc -p js/tsconfig.json and copy-wasm)
 import { build } from 'esbuild';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -13,20 +20,57 @@ const compiled = path.join(root, 'build', 'js');
 const dist = path.join(root, 'dist');
 
 await mkdir(dist, { recursive: true });
-for (const name of await readdir(compiled)) {
-  if (name.endsWith('.d.ts')) await copyFile(path.join(compiled, name), path.join(dist, name));
+let wasm;
+try {
+  wasm = await readFile(path.join(dist, 'qcomp.wasm'));
+} catch {
+  console.error('bundle-js: dist/qcomp.wasm is missing; run node scripts/copy-wasm.mjs first');
+  process.exit(1);
 }
-await build({
-  entryPoints: [path.join(compiled, 'index.js')],
-  outfile: path.join(dist, 'index.js'),
+const runtimeSha256 = createHash('sha256').update(wasm).digest('hex');
+
+for (const name of await readdir(compiled)) {
+  if (!name.endsWith('.d.ts')) continue;
+  await copyFile(path.join(compiled, name), path.join(dist, name));
+  // For require(): the same declarations as CommonJS ones, importing each other as .cjs.
+  const text = await readFile(path.join(compiled, name), 'utf8');
+  await writeFile(path.join(dist, name.replace(/\.d\.ts$/, '.d.cts')), text.replace(/(from\s+'\.\/[^']+)\.js'/g, "$1.cjs'"));
+}
+
+const common = {
   bundle: true,
-  format: 'esm',
-  platform: 'neutral',
   target: 'es2022',
-  external: ['node:*'],  // loaded only in Node, by env.ts's dynamic import
+  external: ['node:*'], // loaded only in Node, by dynamic imports
   minify: true,
-  keepNames: true,  // error and Tensor classes keep their names (e.name === BundleFormatError.name)
+  keepNames: true, // error and Tensor classes keep their names (e.name === BundleFormatError.name)
   legalComments: 'none',
   logLevel: 'warning',
+  define: { __QCOMP_WASM_SHA256__: JSON.stringify(runtimeSha256) },
+};
+// Modules kept out of a bundle, imported at run time from the file of that name next to it.
+const keepOut = (names) => ({
+  name: 'keep-out',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^\\./(${names.join('|')})\\.js$`) }, (args) => ({ path: args.path, external: true }));
+  },
 });
-console.log(`bundle-js: ${path.relative(root, compiled)}/*.js -> dist/index.js`);
+// The main-thread import path: dist/index.js alone; worker mode and the cache are loaded on demand.
+await build({ ...common, entryPoints: [path.join(compiled, 'index.js')], outfile: path.join(dist, 'index.js'),
+  format: 'esm', platform: 'neutral', plugins: [keepOut(['worker-client', 'cache', 'classify'])] });
+// worker-client.js takes its classes from index.js (one copy of each: instanceof holds).
+await build({ ...common, entryPoints: [path.join(compiled, 'worker-client.js')], outfile: path.join(dist, 'worker-client.js'),
+  format: 'esm', platform: 'neutral', plugins: [keepOut(['index'])] });
+await build({ ...common, entryPoints: [path.join(compiled, 'classify.js')], outfile: path.join(dist, 'classify.js'),
+  format: 'esm', platform: 'neutral', plugins: [keepOut(['index'])] });
+await build({ ...common, entryPoints: [path.join(compiled, 'cache.js')], outfile: path.join(dist, 'cache.js'),
+  format: 'esm', platform: 'neutral' });
+// The worker is a realm of its own: one self-contained file (errors cross as codes, not instances).
+await build({ ...common, entryPoints: [path.join(compiled, 'worker.js')], outfile: path.join(dist, 'worker.js'),
+  format: 'esm', platform: 'neutral' });
+// CommonJS has no import.meta: the module's own file URL stands in for it (the wasm is found next to it).
+await build({ ...common, entryPoints: [path.join(compiled, 'index.js')], outfile: path.join(dist, 'index.cjs'),
+  format: 'cjs', platform: 'node',
+  define: { ...common.define, 'import.meta.url': '__qcompModuleUrl' },
+  banner: { js: 'const __qcompModuleUrl=require("node:url").pathToFileURL(__filename).href;' } });
+console.log(`bundle-js: ${path.relative(root, compiled)}/*.js -> dist/index.js, worker-client.js, classify.js, cache.js, worker.js, index.cjs ` +
+  `(runtime sha256 ${runtimeSha256.slice(0, 12)}…)`);

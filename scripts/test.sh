@@ -16,5 +16,6 @@ run build/native/qcomp_conformance --data /usr/share/libonnx-testdata/data/node 
 run node tests/conformance/run_wasm.mjs build/conformance --expect tests/conformance/expected_failures.txt
 run bash tests/cli/run.sh
 run node --test tests/node/
+run node --test tests/package/
 run node --test tests/browser/
 exit $status

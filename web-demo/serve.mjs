@@ -20,14 +20,17 @@ export const ISOLATION_HEADERS = {
 /**
  * Starts the server; resolves to { server, url } (url: the origin, with a trailing slash).
  * port 0 picks a free port; `missing`: paths (from the root, e.g. '/dist/qcomp-mt.mjs')
- * answered 404, for tests.
+ * answered 404, for tests; `cacheControl(path)`: a Cache-Control header for a path, or
+ * undefined for none (tests: a page shell the browser may keep while offline).
  */
-export function startServer({ port = 8080, isolated = false, missing = [] } = {}) {
+export function startServer({ port = 8080, isolated = false, missing = [], cacheControl = () => undefined } = {}) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     const file = join(root, path.endsWith('/') ? path + 'index.html' : path);
     if (!file.startsWith(root)) return res.writeHead(403).end();
     const headers = isolated ? { ...ISOLATION_HEADERS } : {};
+    const caching = cacheControl(path);
+    if (caching) headers['cache-control'] = caching;
     if (missing.includes(path)) return res.writeHead(404, headers).end('not found');
     try {
       const body = await readFile(file);

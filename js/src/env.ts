@@ -17,8 +17,26 @@ export async function readFileNode(file: string | URL): Promise<Uint8Array> {
   }
 }
 
-/** Fetches a URL as bytes; IoError naming the URL on failure. */
-export async function fetchBytes(url: string | URL): Promise<Uint8Array> {
+/** Download progress of a bundle: bytes received so far and the expected total (undefined when the server does not say). */
+export interface Progress {
+  readonly loaded: number;
+  readonly total: number | undefined;
+}
+
+export type ProgressCallback = (progress: Progress) => void;
+
+/** Calls the user's progress callback; an exception there must not break the load. */
+export function report(onProgress: ProgressCallback | undefined, loaded: number, total: number | undefined): void {
+  if (!onProgress) return;
+  try {
+    onProgress({ loaded, total });
+  } catch {
+    // the callback's problem, not the load's
+  }
+}
+
+/** GETs a URL; IoError naming the URL when it cannot be fetched or the status is not 2xx. */
+export async function fetchResponse(url: string | URL): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(url);
@@ -26,7 +44,52 @@ export async function fetchBytes(url: string | URL): Promise<Uint8Array> {
     throw new IoError(`cannot fetch ${String(url)}: ${(e as Error).message}`);
   }
   if (!response.ok) throw new IoError(`cannot fetch ${String(url)}: HTTP ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
+  return response;
+}
+
+/**
+ * Fetches a URL as bytes; IoError naming the URL on failure. With `onProgress`, the body
+ * is streamed and each chunk reported; the last report always has loaded === total.
+ */
+export async function fetchBytes(url: string | URL, onProgress?: ProgressCallback): Promise<Uint8Array> {
+  const response = await fetchResponse(url);
+  try {
+    const length = response.headers.get('content-length');
+    const total = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+    if (!onProgress || !response.body) {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      report(onProgress, bytes.byteLength, bytes.byteLength);
+      return bytes;
+    }
+    const reader = response.body.getReader();
+    let buffer = new Uint8Array(total ?? 1 << 16);
+    let loaded = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (loaded + value.byteLength > buffer.byteLength) {
+        // No or a wrong Content-Length (a compressed transfer gives the compressed size): grow.
+        const grown = new Uint8Array(Math.max(buffer.byteLength * 2, loaded + value.byteLength));
+        grown.set(buffer.subarray(0, loaded));
+        buffer = grown;
+      }
+      buffer.set(value, loaded);
+      loaded += value.byteLength;
+      if (loaded !== total) report(onProgress, loaded, total !== undefined && loaded < total ? total : undefined);
+    }
+    report(onProgress, loaded, loaded);
+    return loaded === buffer.byteLength ? buffer : buffer.slice(0, loaded);
+  } catch (e) {
+    if (e instanceof IoError) throw e;
+    throw new IoError(`cannot read ${String(url)}: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
+
+/** Lowercase hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
 }
 
 /**

@@ -1,7 +1,12 @@
-// Public entry point of qcomp-wasm.
+// Public entry point of qcomp-wasm. Importing it has no side effects: nothing is
+// fetched, compiled or started until the first loadModel().
 export { loadModel } from './model.js';
 export type { LoadOptions, Model } from './model.js';
 export type { ModelSource } from './source.js';
+export type { Progress, ProgressCallback } from './env.js';
+export { imageToTensor } from './image.js';
+export type { ImageInput, RawPixels, ImageTensorOptions } from './image.js';
+export type { ClassifyInput, ClassifyOptions, Prediction } from './classify.js';
 export type { ModelInfo, TensorSpec, LayerInfo, Preprocess, RuntimeInfo } from './info.js';
 export type { ThreadsOption, RuntimeBuild } from './threads.js';
 export type { Feeds, FeedValue } from './feeds.js';

@@ -1,19 +1,23 @@
 // loadModel and the Model it returns: the bundle bytes go into the wasm heap
 // (owned by the native model from then on), inputs are copied in and
 // outputs copied out on every run; runs of one model are queued.
+import type { ByteStore } from './cache.js';
+import type { ClassifyInput, ClassifyOptions, Prediction } from './classify.js';
 import { dataFromBytes, isDType } from './dtypes.js';
-import { DisposedError, InternalError, QcompError, errorFromCode } from './errors.js';
+import { DisposedError, InternalError, InvalidArgumentError, QcompError, errorFromCode } from './errors.js';
 import { checkFeeds } from './feeds.js';
 import type { Feeds } from './feeds.js';
-import { parseInfo } from './info.js';
+import { deepFreeze, parseInfo } from './info.js';
 import type { ModelInfo } from './info.js';
 import { platformSha256 } from './env.js';
-import { readSource } from './source.js';
+import type { ProgressCallback } from './env.js';
+import { DIGEST_BYTES, checkSha256Option, readSource } from './source.js';
 import type { ModelSource } from './source.js';
 import { Tensor } from './tensor.js';
 import { autoThreadCount, chooseThreads, warnOnce } from './threads.js';
 import type { ThreadChoice, ThreadsOption } from './threads.js';
 import { getRuntime } from './wasm.js';
+import { fromWireError } from './worker-protocol.js';
 import type { NativeModel, Runtime, RuntimeOptions } from './wasm.js';
 
 export interface LoadOptions {
@@ -31,6 +35,37 @@ export interface LoadOptions {
    * and `'auto'`: later loads get at most that many. `model.info.runtime` says what a model got.
    */
   threads?: ThreadsOption;
+  /**
+   * Called while the bundle downloads (streamed) with `{ loaded, total }` in bytes; `total` is
+   * undefined while the size is unknown. The last call has `loaded === total`. Bundles from
+   * bytes, files or the cache report once, complete.
+   */
+  onProgress?: ProgressCallback;
+  /**
+   * Name of a cache (browsers, workers) that keeps the runtime (qcomp.wasm) and bundles fetched
+   * over http(s) across page loads, in the Cache API (IndexedDB where there is none). Entries are
+   * cache-first and verified before use: a bundle against the SHA-256 stored in it (and `sha256`
+   * if given), the runtime against the hash of the qcomp.wasm this package was built with; an
+   * entry that fails is dropped and fetched again. Needs WebCrypto (secure contexts). Not used by
+   * the threaded build (qcomp-mt.*) or in Node (see `cacheDir`).
+   */
+  cache?: string;
+  /** Node: a directory that keeps bundles (and a runtime from `wasmUrl`) fetched over http(s), verified like `cache`. */
+  cacheDir?: string;
+  /**
+   * The bundle's expected SHA-256 (64 hex digits, as `qcomp inspect` and `model.info.sha256` show).
+   * A bundle with another one is refused (IntegrityError); a cached one is dropped and fetched again.
+   */
+  sha256?: string;
+  /**
+   * Run the model in a dedicated Web Worker (module worker `worker.js` of this package) behind the
+   * same Model API, so runs never block the calling thread. The bundle is fetched by the worker
+   * (URLs) or copied once and transferred (bytes); run inputs are copied once and transferred,
+   * outputs transferred back without copies. Needs a global `Worker` (browsers).
+   */
+  worker?: boolean;
+  /** With `worker: true`: where worker.js is served when it is not next to this module. */
+  workerUrl?: string | URL;
 }
 
 export interface Model {
@@ -44,12 +79,16 @@ export interface Model {
    * promise settles.
    */
   run(feeds: Feeds): Promise<Record<string, Tensor>>;
+  /**
+   * Classifies one example: an image (ImageData, raw pixels `{ data, width, height }`, an
+   * HTMLImageElement, canvas or ImageBitmap, preprocessed as `info.preprocess` says) or a
+   * tensor for the model's only input. Resolves to the `topK` best classes (default 5), named by
+   * the bundle's labels, with softmax scores.
+   */
+  classify(input: ClassifyInput, options?: ClassifyOptions): Promise<Prediction[]>;
   /** Frees the wasm memory of the model (after the runs already queued). Calling it twice is a no-op. */
   dispose(): void;
 }
-
-// A valid bundle ends with the SHA-256 of everything before it.
-const DIGEST_BYTES = 32;
 
 // Frees the native model of a Model the caller forgot to dispose.
 const finalizer = typeof FinalizationRegistry === 'function'
@@ -100,6 +139,11 @@ class QcompModel implements Model {
     return job;
   }
 
+  async classify(input: ClassifyInput, options?: ClassifyOptions): Promise<Prediction[]> {
+    this.#checkAlive('classify');
+    return (await import('./classify.js')).classifyWith(this, input, options);
+  }
+
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -142,6 +186,15 @@ class QcompModel implements Model {
   }
 }
 
+function checkCacheOptions({ cache, cacheDir }: LoadOptions): void {
+  if (cache !== undefined && (typeof cache !== 'string' || cache.length === 0)) {
+    throw new InvalidArgumentError(`cache must be a non-empty string (a cache name), got ${JSON.stringify(cache)}`);
+  }
+  if (cacheDir !== undefined && (typeof cacheDir !== 'string' || cacheDir.length === 0)) {
+    throw new InvalidArgumentError(`cacheDir must be a non-empty directory path, got ${JSON.stringify(cacheDir)}`);
+  }
+}
+
 /** The runtime of the chosen build; the single-thread one, after a warning, if the threaded one cannot start. */
 async function runtimeFor(choice: ThreadChoice, options: RuntimeOptions): Promise<Runtime> {
   if (choice.build === 'pthreads') {
@@ -160,15 +213,30 @@ async function runtimeFor(choice: ThreadChoice, options: RuntimeOptions): Promis
  * when the bundle is invalid, IoError when it cannot be read.
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('loadModel: options must be an object');
   const choice = chooseThreads(options.threads);
-  const starting = runtimeFor(choice, options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl });
+  const sha256 = checkSha256Option(options.sha256);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new InvalidArgumentError('onProgress must be a function');
+  }
+  // Loaded on demand (separate chunks of dist/): what only some loads need stays off the import path.
+  checkCacheOptions(options);
+  if (options.worker) {
+    const parts = { checkFeeds, deepFreeze, fromWireError, classify: async () => (await import('./classify.js')).classifyWith };
+    return (await import('./worker-client.js')).loadInWorker(source, options, choice, parts);
+  }
+  const store: ByteStore | undefined = options.cache !== undefined || options.cacheDir !== undefined
+    ? await (await import('./cache.js')).openStore(options) : undefined;
+  const runtimeOptions: RuntimeOptions = { store };
+  if (options.wasmUrl !== undefined) runtimeOptions.wasmUrl = options.wasmUrl;
+  const starting = runtimeFor(choice, runtimeOptions);
   starting.catch(() => undefined); // awaited below, after the bundle is read: not an unhandled rejection meanwhile
-  const { bytes, label } = await readSource(source);
+  const { bytes, label, digest: known } = await readSource(source, { onProgress: options.onProgress, store, sha256 });
   // The runtime compares the platform's SHA-256 of the bundle (all but the stored
   // digest) with the stored one; without it, it hashes the bundle itself.
   const [runtime, digest] = await Promise.all([
     starting,
-    bytes.byteLength > DIGEST_BYTES ? platformSha256(bytes.subarray(0, bytes.byteLength - DIGEST_BYTES)) : undefined,
+    known ?? (bytes.byteLength > DIGEST_BYTES ? platformSha256(bytes.subarray(0, bytes.byteLength - DIGEST_BYTES)) : undefined),
   ]);
   const native = runtime.newModel();
   try {

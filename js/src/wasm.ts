@@ -5,7 +5,8 @@
 // and drive its C API (src/bindings/c_api.cc). qcomp-mt.wasm, the pthreads build,
 // comes with Emscripten's ES-module glue (qcomp-mt.mjs + qcomp-mt.worker.js),
 // which creates the shared memory and the Web Workers; it exports the same C API.
-import { isNode, readFileNode, fetchBytes } from './env.js';
+import type { ByteStore } from './cache.js';
+import { isNode, readFileNode, fetchBytes, platformSha256, toHex } from './env.js';
 import { InternalError, IoError, OutOfMemoryError, QcompError } from './errors.js';
 import type { RuntimeBuild } from './threads.js';
 
@@ -40,7 +41,16 @@ export interface RuntimeOptions {
   wasmUrl?: string | URL;
   /** Threaded build: the threads its first user wants (the worker pool is sized at start). */
   threads?: number;
+  /** Where to keep the single-thread runtime fetched over http (verified against RUNTIME_SHA256). */
+  store?: ByteStore | undefined;
 }
+
+// The SHA-256 of dist/qcomp.wasm, put in by scripts/bundle-js.mjs (esbuild define):
+// a cached runtime is used only when it hashes to it, so an entry left by another
+// version of the package (stale) or damaged (corrupt) is dropped and fetched again.
+declare const __QCOMP_WASM_SHA256__: string | undefined;
+/** Hex SHA-256 of the qcomp.wasm this JS was built with ('' in unbundled builds: no runtime caching). */
+export const RUNTIME_SHA256: string = typeof __QCOMP_WASM_SHA256__ === 'string' ? __QCOMP_WASM_SHA256__ : '';
 
 const utf8 = new TextDecoder();
 
@@ -267,7 +277,7 @@ const IMPORTS = {
 
 async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const url = options.wasmUrl ?? new URL('./qcomp.wasm', import.meta.url);
-  const wasmModule = await compileWasm(url);
+  const wasmModule = await compileWasm(url, options.store);
   try {
     const instance = await WebAssembly.instantiate(wasmModule, IMPORTS);
     const exports = instance.exports as unknown as Exports;
@@ -314,9 +324,13 @@ async function startThreadedRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 }
 
-async function compileWasm(url: string | URL): Promise<WebAssembly.Module> {
+async function compileWasm(url: string | URL, store: ByteStore | undefined): Promise<WebAssembly.Module> {
   const where = String(url);
   if (isNode() && isFileLocation(url)) return compile(await readFileNode(url), where);
+  if (store && RUNTIME_SHA256) {
+    const key = new URL(url, globalThis.location?.href).href;
+    if (key.startsWith('http:') || key.startsWith('https:')) return compile(await cachedRuntimeBytes(key, store), where);
+  }
   if (typeof WebAssembly.compileStreaming === 'function') {
     try {
       return await WebAssembly.compileStreaming(fetch(url));
@@ -325,6 +339,19 @@ async function compileWasm(url: string | URL): Promise<WebAssembly.Module> {
     }
   }
   return compile(await fetchBytes(url), where);
+}
+
+/** The runtime's bytes, cache-first: a cached copy must hash to RUNTIME_SHA256, a fetched one is kept if it does. */
+async function cachedRuntimeBytes(key: string, store: ByteStore): Promise<Uint8Array> {
+  const sha256 = async (bytes: Uint8Array) => toHex((await platformSha256(bytes)) ?? new Uint8Array(0));
+  const cached = await store.get(key);
+  if (cached) {
+    if (await sha256(cached) === RUNTIME_SHA256) return cached;
+    await store.delete(key);
+  }
+  const bytes = await fetchBytes(key);
+  if (await sha256(bytes) === RUNTIME_SHA256) await store.put(key, bytes);
+  return bytes;
 }
 
 function isFileLocation(url: string | URL): boolean {
