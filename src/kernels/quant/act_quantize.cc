@@ -57,6 +57,16 @@ void quantize_row(const float* x, int64_t k, int64_t stride, float inv_scale, in
     const v128_t b = wasm_i16x8_narrow_i32x4(to_i32(x + i + 8), to_i32(x + i + 12));
     wasm_v128_store(q + i, wasm_i8x16_narrow_i16x8(a, b));
   }
+  if (k - i >= 4) {  // a short tail (Conv rows of 25, 75...) through one padded vector pass
+    alignas(16) float tail[16] = {};
+    alignas(16) int8_t out[16];
+    std::memcpy(tail, x + i, static_cast<size_t>(k - i) * sizeof(float));
+    const v128_t a = wasm_i16x8_narrow_i32x4(to_i32(tail), to_i32(tail + 4));
+    const v128_t b = wasm_i16x8_narrow_i32x4(to_i32(tail + 8), to_i32(tail + 12));
+    wasm_v128_store(out, wasm_i8x16_narrow_i16x8(a, b));
+    std::memcpy(q + i, out, static_cast<size_t>(k - i));
+    i = k;
+  }
 #endif
   for (; i < k; ++i) q[i] = quantize_one(x[i], inv_scale);
   if (stride > k) std::memset(q + k, 0, static_cast<size_t>(stride - k));

@@ -1,10 +1,25 @@
 #include "kernels/quant/im2col.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace qc {
 
 namespace {
+
+// Copies n elements through fixed-size chunks (inlined loads and stores): the kernel
+// rows are a few elements long, where a call to memmove would cost more than the copy.
+template <class T>
+void copy_short(T* dst, const T* src, int64_t n) {
+  auto* d = reinterpret_cast<unsigned char*>(dst);
+  const auto* s = reinterpret_cast<const unsigned char*>(src);
+  size_t bytes = static_cast<size_t>(n) * sizeof(T);
+  for (; bytes >= 16; bytes -= 16, d += 16, s += 16) std::memcpy(d, s, 16);
+  if (bytes >= 8) std::memcpy(d, s, 8), bytes -= 8, d += 8, s += 8;
+  if (bytes >= 4) std::memcpy(d, s, 4), bytes -= 4, d += 4, s += 4;
+  if (bytes >= 2) std::memcpy(d, s, 2), bytes -= 2, d += 2, s += 2;
+  if (bytes) *d = *s;
+}
 
 template <class T>
 void unfold(const T* x, int64_t channels, const WindowGeometry& g, int64_t p0, int64_t rows, T* out,
@@ -27,7 +42,7 @@ void unfold(const T* x, int64_t channels, const WindowGeometry& g, int64_t p0, i
         const T* src = x + (c * in_h + oh * g.stride[1] + r * g.dilation[1] - g.pad_begin[1]) * in_w + w0;
         if (taps_w.lo == 0 && taps_w.hi == kw) {  // the whole kernel row inside
           if (dw == 1)
-            std::copy(src, src + kw, dst);
+            copy_short(dst, src, kw);
           else
             for (int64_t t = 0; t < kw; ++t) dst[t] = src[t * dw];
           continue;

@@ -40,7 +40,8 @@ WeightView weight_view(const TensorRef& w, const Node& node, const char* what);
 WeightView weight_rows(const WeightView& w, int64_t first, int64_t count);
 
 // Activation handling of a node with a compressed weight (attrs x_quant, x_scale):
-//   0 float activations, 1 dynamic int8 (per-row scale max|x|/127),
+//   0 float activations, 1 dynamic int8 (scale max|x|/127 per activation row of a
+//   Gemm, per (image, group) input plane of a Conv),
 //   2 static int8 (scale `static_scale` from calibration, values clamp to +-127).
 // Default: 0 for f16, f32_packed (and dense), 1 for the integer schemes.
 enum ActQuantMode : int { kActF32 = 0, kActDynamicI8 = 1, kActStaticI8 = 2 };

@@ -91,16 +91,16 @@ struct ConvPlaneArgs {
 };
 
 // Blocks of output pixels unfolded (im2col) into rows of K = C/group * kh * kw,
-// multiplied by the group's compressed weight rows and scattered to NCHW. Float
-// rows go through compressed_gemm (which quantizes each row when the kernel wants
-// int8); with static int8 activations the input is quantized once and its bytes
-// unfolded instead, which gives the same rows.
+// multiplied by the group's compressed weight rows and scattered to NCHW. When the
+// kernel takes int8 activations, the (image, group) input plane is quantized once
+// with one scale (static: the calibrated x_scale; dynamic: max |x| / 127 of the
+// plane) and its bytes are unfolded; float activations are unfolded as floats.
 class CompressedConvPlanes {
  public:
   CompressedConvPlanes(const WindowGeometry& g, int64_t channels, const WeightView& w, const ActQuant& aq,
                        const Activation& act)
       : g_(g), channels_(channels), aq_(aq), act_(act), k_(w.k),
-        int8_input_(aq.mode == kActStaticI8 && runs_on_int8_rows(w, aq)),
+        int8_input_(runs_on_int8_rows(w, aq)),
         row_bytes_(int8_input_ ? int8_row_stride(w.k) : w.k * int64_t{sizeof(float)}),
         block_(std::clamp<int64_t>(kIm2colBytes / std::max<int64_t>(row_bytes_, 1), 1,
                                    std::max<int64_t>(g.out_size(), 1))) {}
@@ -114,8 +114,11 @@ class CompressedConvPlanes {
       const int64_t in_count = channels_ * g_.in_size();
       x8.resize(static_cast<size_t>(in_count));
       scales.resize(static_cast<size_t>(block_));
-      quantize_rows_static(p.x, 1, in_count, in_count, aq_.static_scale, x8.data(), scales.data());
-      std::fill(scales.begin(), scales.end(), aq_.static_scale);
+      if (aq_.mode == kActStaticI8)
+        quantize_rows_static(p.x, 1, in_count, in_count, aq_.static_scale, x8.data(), scales.data());
+      else
+        quantize_rows_dynamic(p.x, 1, in_count, in_count, x8.data(), scales.data());
+      std::fill(scales.begin() + 1, scales.end(), scales[0]);
       cols8.resize(static_cast<size_t>(block_ * row_bytes_));
     } else {
       cols.resize(static_cast<size_t>(block_ * k_));

@@ -11,6 +11,7 @@
 
 #include "kernels/quant/qgemm_epilogue.h"
 #include "kernels/simd/codebook_unpack.h"
+#include "kernels/simd/f32_gemm_tile.h"
 #include "kernels/simd/i8_gemm_tile.h"
 #include "kernels/simd/qgemm_simd.h"
 
@@ -25,14 +26,39 @@ constexpr int kRows = kI8TileRows;
 
 int64_t round_up8(int64_t k) { return (k + kI8Step - 1) / kI8Step * kI8Step; }
 
+// Per weight row of a tile: w_scale and bias (0 without one), 4 lanes.
+struct TileScale {
+  v128_t w_scale, bias;
+};
+
+TileScale tile_scale(const QGemmArgs& a, int64_t n0, int count, const float* w_scale) {
+  alignas(16) float s[kRows] = {}, b[kRows] = {};
+  for (int r = 0; r < count; ++r) {
+    s[r] = w_scale[r];
+    b[r] = a.bias ? a.bias[n0 + r] : 0.f;
+  }
+  return {wasm_v128_load(s), wasm_v128_load(b)};
+}
+
+// scaled_dot_out and the activation, lane by lane (the same IEEE operations in the
+// same order as the scalar epilogue).
 template <int MR>
-void store_tile(const QGemmArgs& a, const I8Tile<MR>& t, int64_t m, int64_t n0, int count, const float* w_scale) {
+void store_tile(const QGemmArgs& a, const I8Tile<MR>& t, int64_t m, int64_t n0, int count, const TileScale& ts) {
+  const bool vector_act = activation_is_vector(a.act);
   for (int i = 0; i < MR; ++i) {
-    alignas(16) int32_t dot[kRows];
-    wasm_v128_store(dot, t.row_sums(i));
+    const v128_t scale = wasm_f32x4_mul(wasm_f32x4_splat(a.x_scale[m + i]), ts.w_scale);
+    v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(t.row_sums(i)), scale), ts.bias);
+    if (vector_act) v = activate(v, a.act);
     float* y = a.y + (m + i) * a.ldy + n0;
-    for (int r = 0; r < count; ++r)
-      y[r] = a.act.apply(scaled_dot_out(dot[r], a.x_scale[m + i], w_scale[r], a.bias ? a.bias[n0 + r] : 0.f));
+    if (count == kRows) {
+      wasm_v128_store(y, v);
+    } else {
+      alignas(16) float out[kRows];
+      wasm_v128_store(out, v);
+      std::memcpy(y, out, static_cast<size_t>(count) * sizeof(float));
+    }
+    if (!vector_act)
+      for (int r = 0; r < count; ++r) y[r] = a.act.apply(y[r]);
   }
 }
 
@@ -41,20 +67,21 @@ void store_tile(const QGemmArgs& a, const I8Tile<MR>& t, int64_t m, int64_t n0, 
 // the zero padding of the activation rows.
 void int8_rows_gemm(const QGemmArgs& a, const int8_t* const* rows, int64_t k8, int64_t n0, int count,
                     const float* w_scale) {
+  const TileScale ts = tile_scale(a, n0, count, w_scale);
   int64_t m = 0;
   for (; m + 2 <= a.m; m += 2) {
     const int8_t* x[2] = {a.xq + m * a.xq_stride, a.xq + (m + 1) * a.xq_stride};
     I8Tile<2> t;
     t.zero();
     t.accumulate(x, rows, k8);
-    store_tile(a, t, m, n0, count, w_scale);
+    store_tile(a, t, m, n0, count, ts);
   }
   if (m < a.m) {
     const int8_t* x[1] = {a.xq + m * a.xq_stride};
     I8Tile<1> t;
     t.zero();
     t.accumulate(x, rows, k8);
-    store_tile(a, t, m, n0, count, w_scale);
+    store_tile(a, t, m, n0, count, ts);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/quant/qgemm_epilogue.h"
+#include "kernels/simd/f32_gemm_tile.h"
 #include "kernels/simd/i8_gemm_tile.h"
 #include "kernels/simd/qgemm_simd.h"
 #include "schemes/q4_block.h"
@@ -43,6 +44,21 @@ v128_t block_f16x4(const uint8_t* const* rows, size_t block_bytes, int64_t b, si
   const size_t at = static_cast<size_t>(b) * block_bytes + offset;
   return f16x4_to_f32x4(wasm_i32x4_make(load_u16(rows[0] + at), load_u16(rows[1] + at), load_u16(rows[2] + at),
                                         load_u16(rows[3] + at)));
+}
+
+// block_sum_out and the activation for weight rows n0 .. n0 + count of activation
+// row m, lane by lane (the scalar epilogue's operations in its order).
+void store_sums(const QGemmArgs& a, v128_t sum, int64_t m, int64_t n0, int count) {
+  alignas(16) float b[kRows] = {};
+  if (a.bias)
+    for (int r = 0; r < count; ++r) b[r] = a.bias[n0 + r];
+  v128_t v = wasm_f32x4_add(wasm_f32x4_mul(sum, wasm_f32x4_splat(a.x_scale[m])), wasm_v128_load(b));
+  const bool vector_act = activation_is_vector(a.act);
+  if (vector_act) v = activate(v, a.act);
+  float* y = a.y + m * a.ldy + n0;
+  alignas(16) float out[kRows];
+  wasm_v128_store(out, v);
+  for (int r = 0; r < count; ++r) y[r] = vector_act ? out[r] : a.act.apply(out[r]);
 }
 
 template <bool kWithMin>
@@ -92,18 +108,75 @@ void q4_tile(const QGemmArgs& a, const Q4Panel& p, int64_t blocks, int64_t m, in
     }
     for (const int8_t*& r : rows) r += kQ4BlockLen;
   }
-  for (int i = 0; i < MR; ++i) {
-    alignas(16) float out[kRows];
-    wasm_v128_store(out, sum[i]);
-    float* y = a.y + (m + i) * a.ldy + n0;
-    for (int r = 0; r < count; ++r)
-      y[r] = a.act.apply(block_sum_out(out[r], a.x_scale[m + i], a.bias ? a.bias[n0 + r] : 0.f));
+  for (int i = 0; i < MR; ++i) store_sums(a, sum[i], m + i, n0, count);
+}
+
+// One activation row (batch-1 Gemm): the nibbles are taken out of 16-bit lanes in
+// registers (lane l of a block's 16 bytes holds elements 2l, 2l + 1 in its low
+// nibbles and 16 + 2l, 17 + 2l in its high ones), so no widening is needed; the
+// activations are split into those four orders once per call. Weights are dotted as
+// q (0..15); q4_block subtracts 8 * sum(x) per block afterwards (exact integers).
+template <bool kWithMin>
+void q4_gemv(const QGemmArgs& a) {
+  using Block = std::conditional_t<kWithMin, BlockQ4Min, BlockQ4>;
+  const WeightView& w = *a.w;
+  const int64_t blocks = q4_blocks_per_row(w.k);
+  thread_local std::vector<int16_t> xs;  // [blocks][4][8]: x at 2l, 2l + 1, 16 + 2l, 17 + 2l
+  thread_local std::vector<int32_t> sums;
+  xs.resize(static_cast<size_t>(blocks * kQ4BlockLen));
+  sums.resize(static_cast<size_t>(blocks));
+  const v128_t ones = wasm_i16x8_splat(1);
+  for (int64_t b = 0; b < blocks; ++b) {
+    int16_t* dst = xs.data() + b * kQ4BlockLen;
+    v128_t total = wasm_i16x8_splat(0);
+    for (int half = 0; half < 2; ++half) {
+      const v128_t v = wasm_v128_load(a.xq + b * kQ4BlockLen + 16 * half);
+      const v128_t split = wasm_i8x16_shuffle(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+      const v128_t even = wasm_i16x8_extend_low_i8x16(split), odd = wasm_i16x8_extend_high_i8x16(split);
+      wasm_v128_store(dst + 16 * half, even);
+      wasm_v128_store(dst + 16 * half + 8, odd);
+      total = wasm_i16x8_add(total, wasm_i16x8_add(even, odd));
+    }
+    sums[b] = kWithMin ? a.x_block_sums[b] : hsum_i32x4(wasm_i32x4_dot_i16x8(total, ones));
+  }
+  const v128_t nibble = wasm_i16x8_splat(0x000f);
+  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
+    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
+    const uint8_t* rows[kRows];
+    for (int r = 0; r < kRows; ++r) rows[r] = w.row(n0 + std::min(r, count - 1));
+    v128_t sum = wasm_f32x4_splat(0);
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int16_t* x = xs.data() + b * kQ4BlockLen;
+      const v128_t x0 = wasm_v128_load(x), x1 = wasm_v128_load(x + 8), x2 = wasm_v128_load(x + 16),
+                   x3 = wasm_v128_load(x + 24);
+      v128_t acc[kRows];
+      for (int r = 0; r < kRows; ++r) {
+        const v128_t v = wasm_v128_load(rows[r] + b * sizeof(Block) + offsetof(Block, qs));
+        const v128_t d0 = wasm_i32x4_dot_i16x8(x0, wasm_v128_and(v, nibble));
+        const v128_t d1 = wasm_i32x4_dot_i16x8(x1, wasm_v128_and(wasm_u16x8_shr(v, 8), nibble));
+        const v128_t d2 = wasm_i32x4_dot_i16x8(x2, wasm_v128_and(wasm_u16x8_shr(v, 4), nibble));
+        const v128_t d3 = wasm_i32x4_dot_i16x8(x3, wasm_u16x8_shr(v, 12));
+        acc[r] = wasm_i32x4_add(wasm_i32x4_add(d0, d1), wasm_i32x4_add(d2, d3));
+      }
+      v128_t dot = hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]);
+      if constexpr (!kWithMin) dot = wasm_i32x4_sub(dot, wasm_i32x4_splat(8 * sums[b]));
+      const v128_t block_dot =
+          wasm_f32x4_mul(block_f16x4(rows, sizeof(Block), b, offsetof(Block, d)), wasm_f32x4_convert_i32x4(dot));
+      if constexpr (kWithMin) {
+        const v128_t m = block_f16x4(rows, sizeof(Block), b, offsetof(BlockQ4Min, m));
+        sum = wasm_f32x4_add(sum, wasm_f32x4_add(block_dot, wasm_f32x4_mul(m, wasm_f32x4_splat(static_cast<float>(sums[b])))));
+      } else {
+        sum = wasm_f32x4_add(sum, block_dot);
+      }
+    }
+    store_sums(a, sum, 0, n0, count);
   }
 }
 
 template <bool kWithMin>
 void q4_i8_simd(const QGemmArgs& a) {
   const WeightView& w = *a.w;
+  if (a.m == 1) return q4_gemv<kWithMin>(a);
   const int64_t blocks = q4_blocks_per_row(w.k);
   thread_local Q4Panel panel;
   panel.q.resize(static_cast<size_t>(kRows * blocks * kQ4BlockLen));
