@@ -40,26 +40,28 @@ TileScale tile_scale(const QGemmArgs& a, int64_t n0, int count, const float* w_s
   return {wasm_v128_load(s), wasm_v128_load(b)};
 }
 
-// scaled_dot_out and the activation, lane by lane (the same IEEE operations in the
-// same order as the scalar epilogue).
+// scaled_dot_out and the activation of the 4 dots of activation row m, lane by lane
+// (the same IEEE operations in the same order as the scalar epilogue).
+void store_dots(const QGemmArgs& a, v128_t dots, int64_t m, int64_t n0, int count, const TileScale& ts) {
+  const bool vector_act = activation_is_vector(a.act);
+  const v128_t scale = wasm_f32x4_mul(wasm_f32x4_splat(a.x_scale[m]), ts.w_scale);
+  v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(dots), scale), ts.bias);
+  if (vector_act) v = activate(v, a.act);
+  float* y = a.y + m * a.ldy + n0;
+  if (count == kRows) {
+    wasm_v128_store(y, v);
+  } else {
+    alignas(16) float out[kRows];
+    wasm_v128_store(out, v);
+    std::memcpy(y, out, static_cast<size_t>(count) * sizeof(float));
+  }
+  if (!vector_act)
+    for (int r = 0; r < count; ++r) y[r] = a.act.apply(y[r]);
+}
+
 template <int MR>
 void store_tile(const QGemmArgs& a, const I8Tile<MR>& t, int64_t m, int64_t n0, int count, const TileScale& ts) {
-  const bool vector_act = activation_is_vector(a.act);
-  for (int i = 0; i < MR; ++i) {
-    const v128_t scale = wasm_f32x4_mul(wasm_f32x4_splat(a.x_scale[m + i]), ts.w_scale);
-    v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(t.row_sums(i)), scale), ts.bias);
-    if (vector_act) v = activate(v, a.act);
-    float* y = a.y + (m + i) * a.ldy + n0;
-    if (count == kRows) {
-      wasm_v128_store(y, v);
-    } else {
-      alignas(16) float out[kRows];
-      wasm_v128_store(out, v);
-      std::memcpy(y, out, static_cast<size_t>(count) * sizeof(float));
-    }
-    if (!vector_act)
-      for (int r = 0; r < count; ++r) y[r] = a.act.apply(y[r]);
-  }
+  for (int i = 0; i < MR; ++i) store_dots(a, t.row_sums(i), m + i, n0, count, ts);
 }
 
 // Outputs of weight rows n0 .. n0 + count for every activation row. rows: 4 int8
@@ -138,6 +140,69 @@ void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker<kBits>& u
   }
 }
 
+// One activation row with 4-bit indices (batch-1 Gemm), decoded in registers: the
+// low and high nibbles of 16 packed bytes index a table of centroid + 128 (unsigned,
+// so the 16-bit lanes of a lookup split into values with one and / one shift, no
+// sign extension); the activations are stored once per call in the matching order
+// (elements 4l, 4l + 2, 4l + 1, 4l + 3 of each 32) and 128 * sum(x) is subtracted
+// at the end. Integer arithmetic (wrapping, exact once the true sum fits in int32).
+void codebook4_gemv(const QGemmArgs& a) {
+  const WeightView& w = *a.w;
+  const int64_t groups = (w.k + 31) / 32;  // xq_stride >= 32 * groups, zero past K
+  thread_local std::vector<int16_t> xs;
+  xs.resize(static_cast<size_t>(groups * 32));
+  v128_t total = wasm_i16x8_splat(0);
+  for (int64_t g = 0; g < groups; ++g) {
+    const v128_t lo = wasm_v128_load(a.xq + 32 * g), hi = wasm_v128_load(a.xq + 32 * g + 16);
+    const v128_t even = wasm_i8x16_shuffle(lo, hi, 0, 4, 8, 12, 16, 20, 24, 28, 2, 6, 10, 14, 18, 22, 26, 30);
+    const v128_t odd = wasm_i8x16_shuffle(lo, hi, 1, 5, 9, 13, 17, 21, 25, 29, 3, 7, 11, 15, 19, 23, 27, 31);
+    const v128_t parts[4] = {wasm_i16x8_extend_low_i8x16(even), wasm_i16x8_extend_high_i8x16(even),
+                             wasm_i16x8_extend_low_i8x16(odd), wasm_i16x8_extend_high_i8x16(odd)};
+    for (int p = 0; p < 4; ++p) {
+      wasm_v128_store(xs.data() + 32 * g + 8 * p, parts[p]);
+      total = wasm_i16x8_add(total, parts[p]);  // |sum| <= 4 * 127 per lane
+    }
+  }
+  // 128 * sum(x), in wrapping unsigned arithmetic like the vector sums.
+  const uint32_t bias_sum =
+      128u * static_cast<uint32_t>(hsum_i32x4(wasm_i32x4_extadd_pairwise_i16x8(total)));
+  const uint8_t* end = w.payload + w.payload_bytes;
+  const v128_t nibble = wasm_i8x16_splat(0x0f), low_byte = wasm_i16x8_splat(0x00ff), flip = wasm_i8x16_splat(-128);
+  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
+    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
+    const uint8_t* rows[kRows];
+    v128_t table[kRows], acc[kRows];
+    float scale[kRows];
+    for (int r = 0; r < kRows; ++r) {
+      const int64_t n = n0 + std::min(r, count - 1);
+      rows[r] = w.row(n);
+      const int64_t t = w.codebook_per_channel ? n : 0;
+      table[r] = wasm_v128_xor(wasm_v128_load(a.lut + t * a.lut_stride), flip);
+      scale[r] = a.lut_scale[t];
+      acc[r] = wasm_i32x4_splat(0);
+    }
+    for (int64_t g = 0; g < groups; ++g) {
+      const int16_t* x = xs.data() + 32 * g;
+      const v128_t x0 = wasm_v128_load(x), x1 = wasm_v128_load(x + 8), x2 = wasm_v128_load(x + 16),
+                   x3 = wasm_v128_load(x + 24);
+      for (int r = 0; r < kRows; ++r) {
+        const uint8_t* src = rows[r] + 16 * g;
+        const v128_t packed = end - src >= 16 ? wasm_v128_load(src) : load16_bounded(src, end);
+        const v128_t even = wasm_i8x16_swizzle(table[r], wasm_v128_and(packed, nibble));
+        const v128_t odd = wasm_i8x16_swizzle(table[r], wasm_u8x16_shr(packed, 4));
+        const v128_t d0 = wasm_i32x4_dot_i16x8(x0, wasm_v128_and(even, low_byte));
+        const v128_t d1 = wasm_i32x4_dot_i16x8(x1, wasm_u16x8_shr(even, 8));
+        const v128_t d2 = wasm_i32x4_dot_i16x8(x2, wasm_v128_and(odd, low_byte));
+        const v128_t d3 = wasm_i32x4_dot_i16x8(x3, wasm_u16x8_shr(odd, 8));
+        acc[r] = wasm_i32x4_add(acc[r], wasm_i32x4_add(wasm_i32x4_add(d0, d1), wasm_i32x4_add(d2, d3)));
+      }
+    }
+    const v128_t dots = wasm_i32x4_sub(hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]),
+                                       wasm_i32x4_splat(static_cast<int32_t>(bias_sum)));
+    store_dots(a, dots, 0, n0, count, tile_scale(a, n0, count, scale));
+  }
+}
+
 template <int kBits>
 void codebook_i8(const QGemmArgs& a) {
   const WeightView& w = *a.w;
@@ -187,6 +252,7 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
 }
 
 void qgemm_codebook_i8_simd(const QGemmArgs& a) {
+  if (a.m == 1 && a.w->codebook_bits == 4) return codebook4_gemv(a);
   with_codebook_bits(a.w->codebook_bits, [&](auto bits) { codebook_i8<bits()>(a); });
 }
 
