@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 
+#include "common/parallel.h"
 #include "graph/op_table.h"
 #include "kernels/simd/op_kernels.h"
 #include "kernels/simd/simd_available.h"
@@ -83,4 +84,34 @@ TEST_CASE("SIMD pools match the reference bit for bit", "[simd][pool]") {
   INFO(mismatches << " mismatching cases of " << cases << "; first: " << first);
   CHECK(cases > 100);
   CHECK(mismatches == 0);
+}
+
+TEST_CASE("SIMD pools: several threads give the same bytes as one", "[simd][pool][threads]") {
+  if (!QC_SIMD128) WARN("built without SIMD128: nothing to compare");
+  if (!threads_supported()) WARN("built without threads: nothing to compare");
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> unit(-1.f, 1.f);
+  for (OpId op : {OpId::MaxPool, OpId::AveragePool}) {
+    const KernelFn simd = simd_op_kernel(op);
+    if (!simd) continue;
+    Node node;
+    node.op = op;
+    node.name = "pool";
+    node.set_ints("kernel_shape", {2, 2});
+    node.set_ints("strides", {2, 2});
+    // 7 images x 9 channels of 24 x 24: many planes, so threads share them out.
+    const std::vector<int64_t> dims{7, 9, 24, 24};
+    std::vector<float> x(static_cast<size_t>(7 * 9 * 24 * 24));
+    for (float& v : x) v = unit(rng);
+    const TensorRef xr{DType::f32, dims, x.data()};
+    set_thread_count(1);
+    const std::vector<float> one = run(simd, node, xr);
+    set_thread_count(3);
+    const std::vector<float> three = run(simd, node, xr);
+    set_thread_count(1);
+    INFO(op_name(op));
+    REQUIRE(one.size() == three.size());
+    CHECK(std::memcmp(one.data(), three.data(), one.size() * sizeof(float)) == 0);
+    CHECK(one == run(op_info(op).ref_kernel, node, xr));
+  }
 }

@@ -4,8 +4,10 @@
 // kernel columns lie inside the input row; the other columns one at a time. Taps are
 // folded in the reference's order with the same operations (max: `best < x ? x :
 // best`; average: sum from 0, then / count), so results are bit-identical.
+#include <algorithm>
 #include <cmath>
 
+#include "common/parallel.h"
 #include "kernels/ref/conv_geometry.h"
 #include "kernels/simd/op_kernels.h"
 #include "kernels/simd/simd128.h"
@@ -121,13 +123,27 @@ bool fast_geometry(const Node& node, const std::vector<const TensorRef*>& in, co
   return g->dilation[2] == 1 && (g->stride[2] == 1 || g->stride[2] == 2);
 }
 
+// Output elements per thread chunk below which splitting costs more than it saves.
+constexpr int64_t kPoolParallelOutputs = 4096;
+
 template <PoolKind kind>
 void pool_simd(const Node& node, const std::vector<const TensorRef*>& in, const std::vector<TensorRef*>& out,
                KernelFn reference) {
   WindowGeometry g;
   if (!fast_geometry(node, in, out, &g)) return reference(node, in, out);
   const bool count_pads = kind == PoolKind::average && node.attr_i("count_include_pad", 0) != 0;
-  pool_2d<kind>(g, count_pads, in[0]->as<const float>(), out[0]->as<float>(), in[0]->dims[0] * in[0]->dims[1]);
+  const float* x = in[0]->as<const float>();
+  float* y = out[0]->as<float>();
+  const int64_t in_plane = g.in_size(), out_plane = g.out_size();
+  const auto planes = [&](int64_t first, int64_t last) {
+    pool_2d<kind>(g, count_pads, x + first * in_plane, y + first * out_plane, last - first);
+  };
+  // Planes are independent: threads take whole planes (same results as one thread).
+  const int64_t count = in[0]->dims[0] * in[0]->dims[1];
+  if constexpr (kThreadsBuilt)
+    parallel_for(count, std::max<int64_t>(1, kPoolParallelOutputs / std::max<int64_t>(out_plane, 1)), planes);
+  else
+    planes(0, count);
 }
 
 }  // namespace
