@@ -46,8 +46,9 @@ float abs_max(const float* x, int64_t k) {
 void quantize_row(const float* x, int64_t k, int64_t stride, float inv_scale, int8_t* q) {
   int64_t i = 0;
 #if QC_SIMD128
-  const v128_t inv = wasm_f32x4_splat(inv_scale), lo = wasm_f32x4_splat(-127.f), hi = wasm_f32x4_splat(127.f);
-  const v128_t magic = wasm_f32x4_splat(kRoundMagic), magic_bits = wasm_i32x4_splat(kRoundMagicBits);
+  using simd::const_f32x4, simd::const_i32x4;
+  const v128_t inv = wasm_f32x4_splat(inv_scale), lo = const_f32x4(-127.f), hi = const_f32x4(127.f);
+  const v128_t magic = const_f32x4(kRoundMagic), magic_bits = const_i32x4(kRoundMagicBits);
   auto to_i32 = [&](const float* p) {
     const v128_t clamped = wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, wasm_f32x4_mul(wasm_v128_load(p), inv)));
     return wasm_i32x4_sub(wasm_f32x4_add(clamped, magic), magic_bits);

@@ -110,10 +110,10 @@ void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker<kBits>& u
   const uint8_t* end = w.payload + w.payload_bytes;
   int64_t i = 0;
   if constexpr (kBits == 4) {  // 32 nibbles per vector, interleaved back into element order
-    const v128_t table = wasm_v128_load(lut);
+    const v128_t table = wasm_v128_load(lut), nibble = const_i8x16(0x0f);
     for (; i + 32 <= k16; i += 32) {
       const v128_t packed = load16_bounded(src + i / 2, end);
-      const v128_t lo = wasm_v128_and(packed, wasm_i8x16_splat(0x0f)), hi = wasm_u8x16_shr(packed, 4);
+      const v128_t lo = wasm_v128_and(packed, nibble), hi = wasm_u8x16_shr(packed, 4);
       const v128_t first = wasm_i8x16_shuffle(lo, hi, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
       const v128_t second = wasm_i8x16_shuffle(lo, hi, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
       wasm_v128_store(out + i, wasm_i8x16_swizzle(table, first));
@@ -167,7 +167,7 @@ void codebook4_gemv(const QGemmArgs& a) {
   const uint32_t bias_sum =
       128u * static_cast<uint32_t>(hsum_i32x4(wasm_i32x4_extadd_pairwise_i16x8(total)));
   const uint8_t* end = w.payload + w.payload_bytes;
-  const v128_t nibble = wasm_i8x16_splat(0x0f), low_byte = wasm_i16x8_splat(0x00ff), flip = wasm_i8x16_splat(-128);
+  const v128_t nibble = const_i8x16(0x0f), low_byte = const_i16x8(0x00ff), flip = const_i8x16(-128);
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
     const uint8_t* rows[kRows];

@@ -40,10 +40,11 @@ uint16_t load_u16(const uint8_t* p) {
 }
 
 // The f16 field at `offset` of block b of the 4 rows, as 4 floats (exact).
-v128_t block_f16x4(const uint8_t* const* rows, size_t block_bytes, int64_t b, size_t offset) {
+v128_t block_f16x4(const uint8_t* const* rows, size_t block_bytes, int64_t b, size_t offset, const F16Consts& c) {
   const size_t at = static_cast<size_t>(b) * block_bytes + offset;
   return f16x4_to_f32x4(wasm_i32x4_make(load_u16(rows[0] + at), load_u16(rows[1] + at), load_u16(rows[2] + at),
-                                        load_u16(rows[3] + at)));
+                                        load_u16(rows[3] + at)),
+                        c);
 }
 
 // block_sum_out and the activation for weight rows n0 .. n0 + count of activation
@@ -64,7 +65,8 @@ void store_sums(const QGemmArgs& a, v128_t sum, int64_t m, int64_t n0, int count
 template <bool kWithMin>
 void unpack_panel(const WeightView& w, int64_t n0, int count, int64_t blocks, Q4Panel& p) {
   using Block = std::conditional_t<kWithMin, BlockQ4Min, BlockQ4>;
-  const v128_t low_nibble = wasm_i8x16_splat(0x0f), q_offset = wasm_i8x16_splat(kWithMin ? 0 : 8);
+  const v128_t low_nibble = const_i8x16(0x0f), q_offset = const_i8x16(kWithMin ? 0 : 8);
+  const F16Consts f16;
   const int64_t row_len = blocks * kQ4BlockLen;
   const uint8_t* src[kRows];
   for (int r = 0; r < kRows; ++r) {
@@ -78,8 +80,8 @@ void unpack_panel(const WeightView& w, int64_t n0, int count, int64_t blocks, Q4
     }
   }
   for (int64_t b = 0; b < blocks; ++b) {
-    wasm_v128_store(&p.d[b * kRows], block_f16x4(src, sizeof(Block), b, offsetof(Block, d)));
-    if constexpr (kWithMin) wasm_v128_store(&p.m[b * kRows], block_f16x4(src, sizeof(Block), b, offsetof(BlockQ4Min, m)));
+    wasm_v128_store(&p.d[b * kRows], block_f16x4(src, sizeof(Block), b, offsetof(Block, d), f16));
+    if constexpr (kWithMin) wasm_v128_store(&p.m[b * kRows], block_f16x4(src, sizeof(Block), b, offsetof(BlockQ4Min, m), f16));
   }
 }
 
@@ -125,7 +127,7 @@ void q4_gemv(const QGemmArgs& a) {
   thread_local std::vector<int32_t> sums;
   xs.resize(static_cast<size_t>(blocks * kQ4BlockLen));
   sums.resize(static_cast<size_t>(blocks));
-  const v128_t ones = wasm_i16x8_splat(1);
+  const v128_t ones = const_i16x8(1);
   for (int64_t b = 0; b < blocks; ++b) {
     int16_t* dst = xs.data() + b * kQ4BlockLen;
     v128_t total = wasm_i16x8_splat(0);
@@ -139,7 +141,8 @@ void q4_gemv(const QGemmArgs& a) {
     }
     sums[b] = kWithMin ? a.x_block_sums[b] : hsum_i32x4(wasm_i32x4_dot_i16x8(total, ones));
   }
-  const v128_t nibble = wasm_i16x8_splat(0x000f);
+  const v128_t nibble = const_i16x8(0x000f);
+  const F16Consts f16;
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
     const uint8_t* rows[kRows];
@@ -161,9 +164,9 @@ void q4_gemv(const QGemmArgs& a) {
       v128_t dot = hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]);
       if constexpr (!kWithMin) dot = wasm_i32x4_sub(dot, wasm_i32x4_splat(8 * sums[b]));
       const v128_t block_dot =
-          wasm_f32x4_mul(block_f16x4(rows, sizeof(Block), b, offsetof(Block, d)), wasm_f32x4_convert_i32x4(dot));
+          wasm_f32x4_mul(block_f16x4(rows, sizeof(Block), b, offsetof(Block, d), f16), wasm_f32x4_convert_i32x4(dot));
       if constexpr (kWithMin) {
-        const v128_t m = block_f16x4(rows, sizeof(Block), b, offsetof(BlockQ4Min, m));
+        const v128_t m = block_f16x4(rows, sizeof(Block), b, offsetof(BlockQ4Min, m), f16);
         sum = wasm_f32x4_add(sum, wasm_f32x4_add(block_dot, wasm_f32x4_mul(m, wasm_f32x4_splat(static_cast<float>(sums[b])))));
       } else {
         sum = wasm_f32x4_add(sum, block_dot);

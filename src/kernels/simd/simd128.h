@@ -15,6 +15,24 @@
 
 namespace qc::simd {
 
+// A value the compiler cannot see through. Splatting it gives a vector constant that
+// clang keeps in a local across a loop; a literal constant is rematerialized as a
+// v128.const at every use inside the loop, which V8 builds with several
+// instructions each time.
+template <class T>
+inline T opaque(T v) {
+  __asm__("" : "+r"(v));
+  return v;
+}
+inline v128_t const_i8x16(int8_t v) { return wasm_i8x16_splat(opaque(v)); }
+inline v128_t const_i16x8(int16_t v) { return wasm_i16x8_splat(opaque(v)); }
+inline v128_t const_i32x4(int32_t v) { return wasm_i32x4_splat(opaque(v)); }
+inline v128_t const_f32x4(float v) {
+  int32_t bits;
+  std::memcpy(&bits, &v, 4);
+  return wasm_i32x4_splat(opaque(bits));
+}
+
 inline int32_t hsum_i32x4(v128_t v) {
   v = wasm_i32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
   v = wasm_i32x4_add(v, wasm_i32x4_shuffle(v, v, 1, 0, 3, 2));
@@ -52,15 +70,22 @@ inline v128_t small_i32x4_to_f32x4(v128_t v) {
 // Four IEEE binary16 values (the low u16 of each i32 lane, upper bits zero) to f32,
 // exactly: the f16 exponent/mantissa bits moved into f32 position and rescaled by
 // 2^112 handle normals, subnormals and zero; exponent 31 (inf/NaN) is patched.
-inline v128_t f16x4_to_f32x4(v128_t h) {
-  const v128_t sign = wasm_i32x4_shl(wasm_v128_and(h, wasm_i32x4_splat(0x8000)), 16);
-  const v128_t bits = wasm_i32x4_shl(wasm_v128_and(h, wasm_i32x4_splat(0x7fff)), 13);
-  const v128_t scaled = wasm_f32x4_mul(bits, wasm_f32x4_splat(0x1p112f));
-  const v128_t inf_nan =
-      wasm_i32x4_eq(wasm_v128_and(h, wasm_i32x4_splat(0x7c00)), wasm_i32x4_splat(0x7c00));
-  const v128_t special = wasm_v128_or(bits, wasm_i32x4_splat(0x7f800000));
+// Make the constants once outside a loop (F16Consts{}) and pass them in.
+struct F16Consts {
+  v128_t sign = const_i32x4(0x8000), magnitude = const_i32x4(0x7fff), scale = const_f32x4(0x1p112f),
+         exponent = const_i32x4(0x7c00), inf_nan = const_i32x4(0x7f800000);
+};
+
+inline v128_t f16x4_to_f32x4(v128_t h, const F16Consts& c) {
+  const v128_t sign = wasm_i32x4_shl(wasm_v128_and(h, c.sign), 16);
+  const v128_t bits = wasm_i32x4_shl(wasm_v128_and(h, c.magnitude), 13);
+  const v128_t scaled = wasm_f32x4_mul(bits, c.scale);
+  const v128_t inf_nan = wasm_i32x4_eq(wasm_v128_and(h, c.exponent), c.exponent);
+  const v128_t special = wasm_v128_or(bits, c.inf_nan);
   return wasm_v128_or(wasm_v128_bitselect(special, scaled, inf_nan), sign);
 }
+
+inline v128_t f16x4_to_f32x4(v128_t h) { return f16x4_to_f32x4(h, F16Consts{}); }
 
 // 16 bytes from p, or the bytes before `end` followed by zeros when fewer remain.
 inline v128_t load16_bounded(const uint8_t* p, const uint8_t* end) {
