@@ -3,15 +3,18 @@
 //   index.js    the ES module entry: the whole main-thread import path, one file
 //   worker-client.js, classify.js, cache.js   what only some loads need (worker mode, classify, a cache),
 //               imported by index.js on demand
-//   worker.js   the module worker of loadModel(src, { worker: true }), self-contained
+//   worker.js   the module worker of loadModel(src, { worker: true }): a few lines that import index.js
 //   index.cjs   the same API as one CommonJS file, for require() in Node
-//   *.d.ts      per-module declarations (from tsc), and *.d.cts copies for require
+//   *.d.cts     the declarations (from tsc), one set for import and require: CommonJS-format
+//               declarations serve both (an ES module may import a CommonJS one's named exports;
+//               the reverse fails under TypeScript's node16 resolution). Only the modules that
+//               index.d.cts reaches are shipped.
 // The SHA-256 of dist/qcomp.wasm is compiled in (a cached runtime must match it),
 // so run scripts/copy-wasm.mjs first.
 // Usage: node scripts/bundle-js.mjs   (after tsc -p js/tsconfig.json and copy-wasm)
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -29,12 +32,13 @@ try {
 }
 const runtimeSha256 = createHash('sha256').update(wasm).digest('hex');
 
-for (const name of await readdir(compiled)) {
-  if (!name.endsWith('.d.ts')) continue;
-  await copyFile(path.join(compiled, name), path.join(dist, name));
-  // For require(): the same declarations as CommonJS ones, importing each other as .cjs.
-  const text = await readFile(path.join(compiled, name), 'utf8');
-  await writeFile(path.join(dist, name.replace(/\.d\.ts$/, '.d.cts')), text.replace(/(from\s+'\.\/[^']+)\.js'/g, "$1.cjs'"));
+// Declarations: from index.d.ts, each module it reaches, written as <name>.d.cts importing
+// the others as ./<name>.cjs.
+const reached = new Set(['index']);
+for (const name of reached) {
+  const text = await readFile(path.join(compiled, `${name}.d.ts`), 'utf8');
+  for (const m of text.matchAll(/(?:from\s+|import\()'\.\/([^']+)\.js'/g)) reached.add(m[1]);
+  await writeFile(path.join(dist, `${name}.d.cts`), text.replace(/((?:from\s+|import\()'\.\/[^']+)\.js'/g, "$1.cjs'"));
 }
 
 const common = {
@@ -64,13 +68,19 @@ await build({ ...common, entryPoints: [path.join(compiled, 'classify.js')], outf
   format: 'esm', platform: 'neutral', plugins: [keepOut(['index'])] });
 await build({ ...common, entryPoints: [path.join(compiled, 'cache.js')], outfile: path.join(dist, 'cache.js'),
   format: 'esm', platform: 'neutral' });
-// The worker is a realm of its own: one self-contained file (errors cross as codes, not instances).
+// The worker is a realm of its own (errors cross as codes, not instances); it imports index.js
+// next to it rather than carrying a second copy of the runtime's JavaScript.
 await build({ ...common, entryPoints: [path.join(compiled, 'worker.js')], outfile: path.join(dist, 'worker.js'),
-  format: 'esm', platform: 'neutral' });
+  format: 'esm', platform: 'neutral', plugins: [keepOut(['index'])] });
 // CommonJS has no import.meta: the module's own file URL stands in for it (the wasm is found next to it).
 await build({ ...common, entryPoints: [path.join(compiled, 'index.js')], outfile: path.join(dist, 'index.cjs'),
   format: 'cjs', platform: 'node',
   define: { ...common.define, 'import.meta.url': '__qcompModuleUrl' },
   banner: { js: 'const __qcompModuleUrl=require("node:url").pathToFileURL(__filename).href;' } });
-console.log(`bundle-js: ${path.relative(root, compiled)}/*.js -> dist/index.js, worker-client.js, classify.js, cache.js, worker.js, index.cjs ` +
+// Emscripten's glue of the threaded build, minified (its names across files are string
+// keys, Module["..."], which minification keeps).
+const mtGlue = path.join(dist, 'qcomp-mt.mjs');
+const glue = await transform(await readFile(mtGlue, 'utf8'), { minify: true, format: 'esm', target: 'es2020', legalComments: 'none' });
+await writeFile(mtGlue, glue.code);
+console.log(`bundle-js: ${path.relative(root, compiled)}/*.js -> dist/index.js, worker-client.js, classify.js, cache.js, worker.js, index.cjs, qcomp-mt.mjs (minified) ` +
   `(runtime sha256 ${runtimeSha256.slice(0, 12)}…)`);

@@ -1,7 +1,8 @@
 // Messages between a Worker-mode Model (worker-client.ts, the caller's thread) and
 // worker.ts (the dedicated worker that owns the runtime and the model).
 import type { DType, TensorData } from './dtypes.js';
-import { QcompError, errorFromCode } from './errors.js';
+import { errorFromCode } from './errors.js';
+import type { QcompError } from './errors.js';
 import type { ModelInfo } from './info.js';
 import type { ThreadsOption } from './threads.js';
 
@@ -36,12 +37,6 @@ export type Reply =
   | { id: number; op: 'progress'; loaded: number; total: number | undefined }
   | { id: number; op: 'done'; info?: ModelInfo; outputs?: WireTensor[] }
   | { id: number; op: 'failed'; error: WireError };
-
-export function toWireError(e: unknown): WireError {
-  if (e instanceof QcompError) return { name: e.name, message: e.message, errc: e.errc };
-  const message = e instanceof Error ? e.message : String(e);
-  return { name: 'InternalError', message: `worker: ${message}`, errc: 900 };
-}
 
 /** The typed error again, on the caller's side (the class follows from the code, as for the runtime's errors). */
 export function fromWireError(e: WireError): QcompError {

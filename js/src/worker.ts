@@ -2,11 +2,12 @@
 // one model with the in-thread loader and serves its runs. Outputs go back
 // transferred (they are fresh copies out of the wasm heap). The caller terminates
 // the worker after dispose, which frees the runtime and all its memory.
-import { loadModel } from './model.js';
-import type { Model } from './model.js';
-import { Tensor } from './tensor.js';
-import { toWireError } from './worker-protocol.js';
-import type { Reply, Request, WireTensor } from './worker-protocol.js';
+// Everything comes from the package entry, ./index.js (dist/worker.js stays a few
+// hundred bytes instead of a second copy of the runtime's JavaScript; the page has
+// usually fetched index.js already), so the error classes are index.js's own.
+import { QcompError, loadModel, Tensor } from './index.js';
+import type { Model } from './index.js';
+import type { Reply, Request, WireError, WireTensor } from './worker-protocol.js';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<Request>) => void) | null;
@@ -45,6 +46,12 @@ async function handle(request: Request): Promise<void> {
   } catch (e) {
     scope.postMessage({ id, op: 'failed', error: toWireError(e) });
   }
+}
+
+function toWireError(e: unknown): WireError {
+  if (e instanceof QcompError) return { name: e.name, message: e.message, errc: e.errc };
+  const message = e instanceof Error ? e.message : String(e);
+  return { name: 'InternalError', message: `worker: ${message}`, errc: 900 };
 }
 
 scope.onmessage = (event) => { void handle(event.data); };

@@ -20,9 +20,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const consumerFiles = path.join(root, 'tests', 'package', 'consumer');
 // Issue 5's budget for the unpacked package with both wasm builds. Not met: the two wasm
 // builds alone are ~0.8 MB raw (they compress ~4x); the test reports the sizes as a TODO
-// and a regression ceiling holds the current size.
+// and a regression ceiling holds the current size (0.93 MB: one declaration set, a worker.js
+// that imports index.js, minified threaded glue; was 1.06 MB).
 const UNPACKED_BUDGET = 500_000;
-const UNPACKED_CEILING = 1_100_000;
+const UNPACKED_CEILING = 950_000;
 const BUNDLES = ['lenet300', 'lenet5'];
 const images = path.join(root, 'models', 'data', 'test1000-images-idx3-ubyte.gz');
 const labels = path.join(root, 'models', 'data', 'test1000-labels-idx1-ubyte.gz');
@@ -64,7 +65,7 @@ after(async () => {
 
 test('tarball: dist files only, both wasm builds, within the regression ceiling', () => {
   const files = packed.files.map((f) => f.path).sort();
-  for (const must of ['package.json', 'README.md', 'dist/index.js', 'dist/index.cjs', 'dist/worker.js', 'dist/index.d.ts',
+  for (const must of ['package.json', 'README.md', 'dist/index.js', 'dist/index.cjs', 'dist/worker.js',
     'dist/index.d.cts', 'dist/qcomp.wasm', 'dist/qcomp-mt.wasm', 'dist/qcomp-mt.mjs', 'dist/qcomp-mt.worker.js']) {
     assert.ok(files.includes(must), `the tarball lacks ${must}`);
   }
