@@ -10,9 +10,8 @@
 
 #include "common/parallel.h"
 #include "graph/activation.h"
-#include "kernels/quant/act_quantize.h"
+#include "kernels/quant/compressed_conv.h"
 #include "kernels/quant/compressed_gemm.h"
-#include "kernels/quant/im2col.h"
 #include "kernels/ref/conv_geometry.h"
 #include "kernels/ref/op_checks.h"
 #include "kernels/simd/conv_f32_packed.h"
@@ -80,76 +79,8 @@ ConvDims conv_dims(const Node& node, const std::vector<const TensorRef*>& in) {
   return d;
 }
 
-// Unfolded input rows per compressed_gemm call: bounds the im2col buffer (~256 KB).
-constexpr int64_t kIm2colBytes = 256 * 1024;
-
-struct ConvPlaneArgs {
-  const float* x;  // the group's input channels
-  const WeightView* w;
-  const float* bias;
-  float* y;  // the group's output channels
-};
-
-// Blocks of output pixels unfolded (im2col) into rows of K = C/group * kh * kw,
-// multiplied by the group's compressed weight rows and scattered to NCHW. When the
-// kernel takes int8 activations, the (image, group) input plane is quantized once
-// with one scale (static: the calibrated x_scale; dynamic: max |x| / 127 of the
-// plane) and its bytes are unfolded; float activations are unfolded as floats.
-class CompressedConvPlanes {
- public:
-  CompressedConvPlanes(const WindowGeometry& g, int64_t channels, const WeightView& w, const ActQuant& aq,
-                       const Activation& act)
-      : g_(g), channels_(channels), aq_(aq), act_(act), k_(w.k),
-        int8_input_(runs_on_int8_rows(w, aq)),
-        row_bytes_(int8_input_ ? int8_row_stride(w.k) : w.k * int64_t{sizeof(float)}),
-        block_(std::clamp<int64_t>(kIm2colBytes / std::max<int64_t>(row_bytes_, 1), 1,
-                                   std::max<int64_t>(g.out_size(), 1))) {}
-
-  void run(const ConvPlaneArgs& p) const {
-    thread_local std::vector<float> cols, rows_out, scales;
-    thread_local std::vector<int8_t> x8, cols8;
-    const int64_t out_plane = g_.out_size(), n = p.w->n;
-    rows_out.resize(static_cast<size_t>(block_ * n));
-    if (int8_input_) {
-      const int64_t in_count = channels_ * g_.in_size();
-      x8.resize(static_cast<size_t>(in_count));
-      scales.resize(static_cast<size_t>(block_));
-      if (aq_.mode == kActStaticI8)
-        quantize_rows_static(p.x, 1, in_count, in_count, aq_.static_scale, x8.data(), scales.data());
-      else
-        quantize_rows_dynamic(p.x, 1, in_count, in_count, x8.data(), scales.data());
-      std::fill(scales.begin() + 1, scales.end(), scales[0]);
-      cols8.resize(static_cast<size_t>(block_ * row_bytes_));
-    } else {
-      cols.resize(static_cast<size_t>(block_ * k_));
-    }
-    for (int64_t p0 = 0; p0 < out_plane; p0 += block_) {
-      const int64_t rows = std::min(block_, out_plane - p0);
-      if (int8_input_) {
-        im2col_2d(x8.data(), channels_, g_, p0, rows, cols8.data(), row_bytes_);
-        compressed_gemm_int8_rows(QGemmImpl::best, cols8.data(), scales.data(), rows, *p.w, p.bias, rows_out.data(), n,
-                                  act_);
-      } else {
-        im2col_2d(p.x, channels_, g_, p0, rows, cols.data(), k_);
-        compressed_gemm(cols.data(), rows, *p.w, p.bias, rows_out.data(), n, aq_, act_);
-      }
-      for (int64_t j = 0; j < n; ++j)
-        for (int64_t i = 0; i < rows; ++i) p.y[j * out_plane + p0 + i] = rows_out[i * n + j];
-    }
-  }
-
- private:
-  const WindowGeometry& g_;
-  int64_t channels_;
-  ActQuant aq_;
-  Activation act_;
-  int64_t k_;
-  bool int8_input_;
-  int64_t row_bytes_, block_;
-};
-
 // Per image and group: an f32_packed weight (SIMD128 builds) runs the implicit GEMM
-// of kernels/simd/conv_f32_packed; the other schemes CompressedConvPlanes. Bias and
+// of kernels/simd/conv_f32_packed; the other schemes CompressedConv. Bias and
 // activation are applied by the kernels.
 void conv_compressed(const Node& node, const ConvDims& d, const std::vector<const TensorRef*>& in, float* y) {
   const WindowGeometry& g = d.geom;
@@ -165,14 +96,14 @@ void conv_compressed(const Node& node, const ConvDims& d, const std::vector<cons
   const int64_t C = d.in_channels, M = d.out_channels;
   const int64_t c_per_group = C / d.group, m_per_group = M / d.group;
   const int64_t in_plane = g.in_size(), out_plane = g.out_size();
-  const CompressedConvPlanes unfolded(g, c_per_group, w, aq, act);
+  const CompressedConv unfolded(g, c_per_group, w, aq, act);
   // Threads take whole (image, group) planes, unfolding included; a single im2col
   // plane (batch 1) is split inside compressed_gemm instead. Same results either way.
   const auto planes = [&](int64_t first, int64_t last) {
     for (int64_t plane = first; plane < last; ++plane) {
       const int64_t n = plane / d.group, grp = plane % d.group;
       const WeightView wg = weight_rows(w, grp * m_per_group, m_per_group);
-      ConvPlaneArgs p;
+      CompressedConvPlane p;
       p.x = x + (n * C + grp * c_per_group) * in_plane;
       p.w = &wg;
       p.bias = bias ? bias + grp * m_per_group : nullptr;

@@ -1,12 +1,11 @@
 // SIMD128 kernels for int8 activations x int8 weights: i8_channel rows are read as
 // stored; codebook rows are first decoded to int8 through the int8 centroid table
-// (i8x16.swizzle as a 16-entry LUT for bits <= 4, chains of swizzles for 5..7 bits,
-// a byte gather for 8 bits) into a 4-row panel that every activation row reuses.
+// (i8x16.swizzle as a 16-entry LUT for bits <= 4, a scalar gather for 5..8 bits)
+// into a 4-row panel that every activation row reuses.
 // Both then run the 2 x 4 register tile of i8_gemm_tile.h (1 x 4 for an odd last
 // activation row) and the float epilogue of qgemm_epilogue.h.
 #include <algorithm>
 #include <cstring>
-#include <iterator>
 #include <vector>
 
 #include "kernels/quant/qgemm_epilogue.h"
@@ -14,6 +13,7 @@
 #include "kernels/simd/f32_gemm_tile.h"
 #include "kernels/simd/i8_gemm_tile.h"
 #include "kernels/simd/qgemm_simd.h"
+#include "schemes/codebook.h"
 
 #if QC_SIMD128
 namespace qc {
@@ -87,20 +87,8 @@ void int8_rows_gemm(const QGemmArgs& a, const int8_t* const* rows, int64_t k8, i
   }
 }
 
-// Table lookup of 16 indices < 2^kBits in an int8 table held as 2^kBits / 16 vectors:
-// one i8x16.swizzle per 16 entries (a swizzle yields 0 for an index >= 16, so the
-// partial lookups of idx - 16 t can be OR-ed together).
-template <int kBits>
-v128_t swizzle_lookup(const v128_t* parts, v128_t idx) {
-  v128_t v = wasm_i8x16_swizzle(parts[0], idx);
-  for (int t = 1; t < (1 << (kBits - 4)); ++t)
-    v = wasm_v128_or(v, wasm_i8x16_swizzle(parts[t], wasm_i8x16_sub(idx, wasm_i8x16_splat(static_cast<int8_t>(16 * t)))));
-  return v;
-}
-
-// Row r of the codebook view as int8 table entries, k16 (a multiple of 16) values.
-// Tables of up to 128 entries are looked up with swizzles; 256 entries with a byte
-// gather (16 swizzles per vector would cost more than the scalar loads).
+// Row r of the codebook view as int8 table entries, k16 (a multiple of 16) values, for
+// indices of 2 to 4 bits: one i8x16.swizzle looks up 16 of them.
 template <int kBits>
 void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker<kBits>& unpack, int64_t r, int64_t k16,
                             int8_t* out) {
@@ -109,8 +97,9 @@ void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker<kBits>& u
   const uint8_t* src = w.row(r);
   const uint8_t* end = w.payload + w.payload_bytes;
   int64_t i = 0;
+  const v128_t table = wasm_v128_load(lut);
   if constexpr (kBits == 4) {  // 32 nibbles per vector, interleaved back into element order
-    const v128_t table = wasm_v128_load(lut), nibble = const_i8x16(0x0f);
+    const v128_t nibble = const_i8x16(0x0f);
     for (; i + 32 <= k16; i += 32) {
       const v128_t packed = load16_bounded(src + i / 2, end);
       const v128_t lo = wasm_v128_and(packed, nibble), hi = wasm_u8x16_shr(packed, 4);
@@ -120,24 +109,8 @@ void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker<kBits>& u
       wasm_v128_store(out + i + 16, wasm_i8x16_swizzle(table, second));
     }
   }
-  if constexpr (kBits <= 7) {
-    v128_t parts[kBits <= 4 ? 1 : 1 << (kBits - 4)];
-    for (size_t t = 0; t < std::size(parts); ++t) parts[t] = wasm_v128_load(lut + 16 * t);
-    for (; i < k16; i += 16) {
-      const v128_t idx = unpack.indices(load16_bounded(src + i / 16 * 2 * kBits, end));
-      wasm_v128_store(out + i, swizzle_lookup<(kBits < 4 ? 4 : kBits)>(parts, idx));
-    }
-  } else {
-    int8_t table[1 << kBits];  // a local copy: the gather below then cannot alias `out`
-    std::memcpy(table, lut, sizeof table);
-    alignas(16) uint8_t idx[16];
-    alignas(16) int8_t values[16];
-    for (; i < k16; i += 16) {
-      wasm_v128_store(idx, unpack.indices(load16_bounded(src + i / 16 * 2 * kBits, end)));
-      for (int j = 0; j < 16; ++j) values[j] = table[idx[j]];
-      wasm_v128_store(out + i, wasm_v128_load(values));
-    }
-  }
+  for (; i < k16; i += 16)
+    wasm_v128_store(out + i, wasm_i8x16_swizzle(table, unpack.indices(load16_bounded(src + i / 16 * 2 * kBits, end))));
 }
 
 // One activation row with 4-bit indices (batch-1 Gemm), decoded in registers: the
@@ -203,25 +176,44 @@ void codebook4_gemv(const QGemmArgs& a) {
   }
 }
 
-template <int kBits>
-void codebook_i8(const QGemmArgs& a) {
+// Indices of 5 to 8 bits (up to 256 centroids): one scalar lookup per weight. Each
+// decoded panel serves every activation row of the call, so this matters only for
+// batch-1 Gemms; one copy of the code for all four widths keeps the wasm small.
+void decode_codebook_row_wide(const QGemmArgs& a, int64_t r, int64_t k16, int8_t* out) {
+  const WeightView& w = *a.w;
+  const int8_t* lut = a.lut + (w.codebook_per_channel ? r : 0) * a.lut_stride;
+  const uint8_t* row = w.row(r);
+  for (int64_t i = 0; i < w.k; ++i)
+    out[i] = lut[codebook_index(row, w.row_bytes, static_cast<uint64_t>(i), w.codebook_bits)];
+  std::fill(out + w.k, out + k16, int8_t{0});
+}
+
+// Decodes 4 rows at a time into a panel and runs the int8 tile on it; decode(r, k16,
+// out) writes row r of the view as k16 int8 centroid values.
+template <class Decode>
+void codebook_panels(const QGemmArgs& a, const Decode& decode) {
   const WeightView& w = *a.w;
   const int64_t k16 = (w.k + 15) / 16 * 16;
   thread_local std::vector<int8_t> panel;
   panel.resize(static_cast<size_t>(kRows * k16));
-  const CodebookUnpacker<kBits> unpack;
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
     const int8_t* rows[kRows];
     float scale[kRows];
     for (int r = 0; r < kRows; ++r) {
       int8_t* dst = panel.data() + r * k16;
-      if (r < count) decode_codebook_row_i8<kBits>(a, unpack, n0 + r, k16, dst);
+      if (r < count) decode(n0 + r, k16, dst);
       rows[r] = r < count ? dst : panel.data();
       scale[r] = a.lut_scale[w.codebook_per_channel ? n0 + std::min(r, count - 1) : 0];
     }
     int8_rows_gemm(a, rows, round_up8(w.k), n0, count, scale);
   }
+}
+
+template <int kBits>
+void codebook_i8(const QGemmArgs& a) {
+  const CodebookUnpacker<kBits> unpack;
+  codebook_panels(a, [&](int64_t r, int64_t k16, int8_t* out) { decode_codebook_row_i8<kBits>(a, unpack, r, k16, out); });
 }
 
 }  // namespace
@@ -252,8 +244,13 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
 }
 
 void qgemm_codebook_i8_simd(const QGemmArgs& a) {
-  if (a.m == 1 && a.w->codebook_bits == 4) return codebook4_gemv(a);
-  with_codebook_bits(a.w->codebook_bits, [&](auto bits) { codebook_i8<bits()>(a); });
+  switch (a.w->codebook_bits) {
+    case 2: return codebook_i8<2>(a);
+    case 3: return codebook_i8<3>(a);
+    case 4: return a.m == 1 ? codebook4_gemv(a) : codebook_i8<4>(a);
+    default:
+      return codebook_panels(a, [&](int64_t r, int64_t k16, int8_t* out) { decode_codebook_row_wide(a, r, k16, out); });
+  }
 }
 
 }  // namespace qc

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
-#include <type_traits>
 #include <vector>
 
 #include "kernels/quant/qgemm_epilogue.h"
@@ -62,10 +61,20 @@ void store_sums(const QGemmArgs& a, v128_t sum, int64_t m, int64_t n0, int count
   for (int r = 0; r < count; ++r) y[r] = vector_act ? out[r] : a.act.apply(out[r]);
 }
 
-template <bool kWithMin>
-void unpack_panel(const WeightView& w, int64_t n0, int count, int64_t blocks, Q4Panel& p) {
-  using Block = std::conditional_t<kWithMin, BlockQ4Min, BlockQ4>;
-  const v128_t low_nibble = const_i8x16(0x0f), q_offset = const_i8x16(kWithMin ? 0 : 8);
+// Where a block's fields are: q4_block and q4_block_min differ only in the block size,
+// the min field and the 8 subtracted from q. A run-time choice (not a template) keeps
+// one copy of each kernel in the wasm.
+struct Q4Layout {
+  bool with_min;
+  size_t block_bytes, qs, d, m;
+};
+
+constexpr Q4Layout kQ4 = {false, sizeof(BlockQ4), offsetof(BlockQ4, qs), offsetof(BlockQ4, d), 0};
+constexpr Q4Layout kQ4Min = {true, sizeof(BlockQ4Min), offsetof(BlockQ4Min, qs), offsetof(BlockQ4Min, d),
+                             offsetof(BlockQ4Min, m)};
+
+void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count, int64_t blocks, Q4Panel& p) {
+  const v128_t low_nibble = const_i8x16(0x0f), q_offset = const_i8x16(L.with_min ? 0 : 8);
   const F16Consts f16;
   const int64_t row_len = blocks * kQ4BlockLen;
   const uint8_t* src[kRows];
@@ -74,19 +83,19 @@ void unpack_panel(const WeightView& w, int64_t n0, int count, int64_t blocks, Q4
     int8_t* out = p.q.data() + r * row_len;
     p.rows[r] = out;
     for (int64_t b = 0; b < blocks; ++b) {
-      const v128_t packed = wasm_v128_load(src[r] + b * sizeof(Block) + offsetof(Block, qs));
+      const v128_t packed = wasm_v128_load(src[r] + b * L.block_bytes + L.qs);
       wasm_v128_store(out + b * kQ4BlockLen, wasm_i8x16_sub(wasm_v128_and(packed, low_nibble), q_offset));
       wasm_v128_store(out + b * kQ4BlockLen + 16, wasm_i8x16_sub(wasm_u8x16_shr(packed, 4), q_offset));
     }
   }
   for (int64_t b = 0; b < blocks; ++b) {
-    wasm_v128_store(&p.d[b * kRows], block_f16x4(src, sizeof(Block), b, offsetof(Block, d), f16));
-    if constexpr (kWithMin) wasm_v128_store(&p.m[b * kRows], block_f16x4(src, sizeof(Block), b, offsetof(BlockQ4Min, m), f16));
+    wasm_v128_store(&p.d[b * kRows], block_f16x4(src, L.block_bytes, b, L.d, f16));
+    if (L.with_min) wasm_v128_store(&p.m[b * kRows], block_f16x4(src, L.block_bytes, b, L.m, f16));
   }
 }
 
-template <bool kWithMin, int MR>
-void q4_tile(const QGemmArgs& a, const Q4Panel& p, int64_t blocks, int64_t m, int64_t n0, int count) {
+template <int MR>
+void q4_tile(bool with_min, const QGemmArgs& a, const Q4Panel& p, int64_t blocks, int64_t m, int64_t n0, int count) {
   const int8_t* x[MR];
   for (int i = 0; i < MR; ++i) x[i] = a.xq + (m + i) * a.xq_stride;
   v128_t sum[MR];
@@ -100,7 +109,7 @@ void q4_tile(const QGemmArgs& a, const Q4Panel& p, int64_t blocks, int64_t m, in
     const v128_t dv = wasm_v128_load(&p.d[b * kRows]);
     for (int i = 0; i < MR; ++i) {
       const v128_t block_dot = wasm_f32x4_mul(dv, wasm_f32x4_convert_i32x4(t.row_sums(i)));
-      if constexpr (kWithMin) {
+      if (with_min) {
         const v128_t x_sum = wasm_f32x4_splat(static_cast<float>(a.x_block_sums[(m + i) * blocks + b]));
         sum[i] = wasm_f32x4_add(sum[i], wasm_f32x4_add(block_dot, wasm_f32x4_mul(wasm_v128_load(&p.m[b * kRows]), x_sum)));
       } else {
@@ -118,9 +127,7 @@ void q4_tile(const QGemmArgs& a, const Q4Panel& p, int64_t blocks, int64_t m, in
 // nibbles and 16 + 2l, 17 + 2l in its high ones), so no widening is needed; the
 // activations are split into those four orders once per call. Weights are dotted as
 // q (0..15); q4_block subtracts 8 * sum(x) per block afterwards (exact integers).
-template <bool kWithMin>
-void q4_gemv(const QGemmArgs& a) {
-  using Block = std::conditional_t<kWithMin, BlockQ4Min, BlockQ4>;
+void q4_gemv(const Q4Layout& L, const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t blocks = q4_blocks_per_row(w.k);
   thread_local std::vector<int16_t> xs;  // [blocks][4][8]: x at 2l, 2l + 1, 16 + 2l, 17 + 2l
@@ -139,7 +146,7 @@ void q4_gemv(const QGemmArgs& a) {
       wasm_v128_store(dst + 16 * half + 8, odd);
       total = wasm_i16x8_add(total, wasm_i16x8_add(even, odd));
     }
-    sums[b] = kWithMin ? a.x_block_sums[b] : hsum_i32x4(wasm_i32x4_dot_i16x8(total, ones));
+    sums[b] = L.with_min ? a.x_block_sums[b] : hsum_i32x4(wasm_i32x4_dot_i16x8(total, ones));
   }
   const v128_t nibble = const_i16x8(0x000f);
   const F16Consts f16;
@@ -154,7 +161,7 @@ void q4_gemv(const QGemmArgs& a) {
                    x3 = wasm_v128_load(x + 24);
       v128_t acc[kRows];
       for (int r = 0; r < kRows; ++r) {
-        const v128_t v = wasm_v128_load(rows[r] + b * sizeof(Block) + offsetof(Block, qs));
+        const v128_t v = wasm_v128_load(rows[r] + b * L.block_bytes + L.qs);
         const v128_t d0 = wasm_i32x4_dot_i16x8(x0, wasm_v128_and(v, nibble));
         const v128_t d1 = wasm_i32x4_dot_i16x8(x1, wasm_v128_and(wasm_u16x8_shr(v, 8), nibble));
         const v128_t d2 = wasm_i32x4_dot_i16x8(x2, wasm_v128_and(wasm_u16x8_shr(v, 4), nibble));
@@ -162,11 +169,11 @@ void q4_gemv(const QGemmArgs& a) {
         acc[r] = wasm_i32x4_add(wasm_i32x4_add(d0, d1), wasm_i32x4_add(d2, d3));
       }
       v128_t dot = hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]);
-      if constexpr (!kWithMin) dot = wasm_i32x4_sub(dot, wasm_i32x4_splat(8 * sums[b]));
+      if (!L.with_min) dot = wasm_i32x4_sub(dot, wasm_i32x4_splat(8 * sums[b]));
       const v128_t block_dot =
-          wasm_f32x4_mul(block_f16x4(rows, sizeof(Block), b, offsetof(Block, d), f16), wasm_f32x4_convert_i32x4(dot));
-      if constexpr (kWithMin) {
-        const v128_t m = block_f16x4(rows, sizeof(Block), b, offsetof(BlockQ4Min, m), f16);
+          wasm_f32x4_mul(block_f16x4(rows, L.block_bytes, b, L.d, f16), wasm_f32x4_convert_i32x4(dot));
+      if (L.with_min) {
+        const v128_t m = block_f16x4(rows, L.block_bytes, b, L.m, f16);
         sum = wasm_f32x4_add(sum, wasm_f32x4_add(block_dot, wasm_f32x4_mul(m, wasm_f32x4_splat(static_cast<float>(sums[b])))));
       } else {
         sum = wasm_f32x4_add(sum, block_dot);
@@ -176,10 +183,9 @@ void q4_gemv(const QGemmArgs& a) {
   }
 }
 
-template <bool kWithMin>
-void q4_i8_simd(const QGemmArgs& a) {
+void q4_i8_simd(const Q4Layout& L, const QGemmArgs& a) {
   const WeightView& w = *a.w;
-  if (a.m == 1) return q4_gemv<kWithMin>(a);
+  if (a.m == 1) return q4_gemv(L, a);
   const int64_t blocks = q4_blocks_per_row(w.k);
   thread_local Q4Panel panel;
   panel.q.resize(static_cast<size_t>(kRows * blocks * kQ4BlockLen));
@@ -187,17 +193,17 @@ void q4_i8_simd(const QGemmArgs& a) {
   panel.m.resize(static_cast<size_t>(blocks * kRows));
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
-    unpack_panel<kWithMin>(w, n0, count, blocks, panel);
+    unpack_panel(L, w, n0, count, blocks, panel);
     int64_t m = 0;
-    for (; m + 2 <= a.m; m += 2) q4_tile<kWithMin, 2>(a, panel, blocks, m, n0, count);
-    if (m < a.m) q4_tile<kWithMin, 1>(a, panel, blocks, m, n0, count);
+    for (; m + 2 <= a.m; m += 2) q4_tile<2>(L.with_min, a, panel, blocks, m, n0, count);
+    if (m < a.m) q4_tile<1>(L.with_min, a, panel, blocks, m, n0, count);
   }
 }
 
 }  // namespace
 
-void qgemm_q4_block_i8_simd(const QGemmArgs& a) { q4_i8_simd<false>(a); }
-void qgemm_q4_block_min_i8_simd(const QGemmArgs& a) { q4_i8_simd<true>(a); }
+void qgemm_q4_block_i8_simd(const QGemmArgs& a) { q4_i8_simd(kQ4, a); }
+void qgemm_q4_block_min_i8_simd(const QGemmArgs& a) { q4_i8_simd(kQ4Min, a); }
 
 }  // namespace qc
 #endif
