@@ -2,7 +2,7 @@
 // (owned by the native model from then on), inputs are copied in and
 // outputs copied out on every run; runs of one model are queued.
 import { dataFromBytes, isDType } from './dtypes.js';
-import { DisposedError, InternalError, QcompError, errorFromCode } from './errors.js';
+import { DisposedError, InternalError, InvalidArgumentError, OutOfMemoryError, QcompError, errorFromCode } from './errors.js';
 import { checkFeeds } from './feeds.js';
 import type { Feeds } from './feeds.js';
 import { parseInfo } from './info.js';
@@ -31,6 +31,13 @@ export interface LoadOptions {
    * and `'auto'`: later loads get at most that many. `model.info.runtime` says what a model got.
    */
   threads?: ThreadsOption;
+  /**
+   * The most wasm heap bytes this model may hold: its bundle, its input buffers and the
+   * plan of each run (activations and values computed while planning). A load or run
+   * that would need more rejects with OutOfMemoryError and allocates nothing more; the
+   * model and the runtime stay usable. Default: no cap beyond the wasm memory (2 GiB).
+   */
+  maxMemoryBytes?: number;
 }
 
 export interface Model {
@@ -160,10 +167,17 @@ async function runtimeFor(choice: ThreadChoice, options: RuntimeOptions): Promis
  * when the bundle is invalid, IoError when it cannot be read.
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
+  const cap = options.maxMemoryBytes;
+  if (cap !== undefined && !(Number.isSafeInteger(cap) && cap > 0)) {
+    throw new InvalidArgumentError(`maxMemoryBytes must be a positive integer number of bytes, got ${String(cap)}`);
+  }
   const choice = chooseThreads(options.threads);
   const starting = runtimeFor(choice, options.wasmUrl === undefined ? {} : { wasmUrl: options.wasmUrl });
   starting.catch(() => undefined); // awaited below, after the bundle is read: not an unhandled rejection meanwhile
   const { bytes, label } = await readSource(source);
+  if (cap !== undefined && bytes.byteLength > cap) {
+    throw new OutOfMemoryError(`${label}: the bundle has ${bytes.byteLength} bytes, above maxMemoryBytes (${cap})`);
+  }
   // The runtime compares the platform's SHA-256 of the bundle (all but the stored
   // digest) with the stored one; without it, it hashes the bundle itself.
   const [runtime, digest] = await Promise.all([
@@ -172,6 +186,10 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   ]);
   const native = runtime.newModel();
   try {
+    if (cap !== undefined) {
+      const code = native.setMemoryCap(cap);
+      if (code !== 0) throw fail(native, code, 'maxMemoryBytes');
+    }
     const ptr = runtime.copyIn(bytes);
     const code = native.load(ptr, bytes.byteLength, digest); // takes ownership of ptr
     if (code !== 0) throw fail(native, code, `loading ${label}`);
