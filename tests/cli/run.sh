@@ -151,5 +151,37 @@ printf '{"default": "int8", "layers": [{"match": "fc3*", "weights": "cb12"}]}' >
 expect_fail "bad spec file" "spec.*layers\[0\].*cb12" "$TMP/q5/x.qcb" -- \
   $QCOMP convert models/lenet300.onnx -o "$TMP/q5/x.qcb" --spec "$TMP/bad/spec.json"
 
+# --- interrupted runs (SIGINT, SIGTERM) leave no partial or temporary file: a sweep
+# writes variant after variant; it is interrupted at several moments, and whatever it
+# left must be whole bundles that verify. The wrapper restores SIGINT's default action
+# (a non-interactive shell starts background jobs with SIGINT ignored).
+with_default_sigint() { python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"; }
+interrupted=0
+for sig in INT TERM; do
+  for delay in 0.3 1.5 4; do
+    out="$TMP/sig-$sig-$delay"
+    mkdir -p "$out"
+    with_default_sigint $QCOMP sweep models/lenet300.onnx --data "$IMG" --labels "$LAB" -o "$out" \
+      --variants fp32,int8,q4,cb4 >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -s "$sig" "$pid" 2>/dev/null
+    wait "$pid"
+    code=$?
+    [[ $code -eq 130 || $code -eq 143 ]] && interrupted=$((interrupted + 1))
+    check "SIG$sig after ${delay}s: killed by the signal or finished (exit $code)" \
+      bash -c "[[ $code -eq 0 || $code -eq 130 || $code -eq 143 ]]"
+    check "SIG$sig after ${delay}s: no temporary file left ($(ls -A "$out" | tr '\n' ' '))" \
+      bash -c "! ls -A '$out' | grep -q tmp"
+    for f in "$out"/*.qcb; do
+      [[ -e $f ]] || continue
+      check "SIG$sig after ${delay}s: $(basename "$f") is a whole bundle" bash -c "$QCOMP inspect '$f' >/dev/null 2>&1"
+    done
+  done
+done
+check "at least one sweep was interrupted by a signal ($interrupted)" test "$interrupted" -gt 0
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
