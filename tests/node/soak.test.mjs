@@ -27,12 +27,12 @@ test(`${RUNS} runs keep the wasm memory flat after warm-up`, async () => {
   try {
     const inputs = Array.from({ length: 8 }, (_, i) => inputFor(i, 784));
     const expected = [];
-    for (const data of inputs) expected.push([...(await model.run({ input: { data, dims: [1, 784] } })).logits.data]);
-    for (let i = 0; i < 1000; i++) await model.run({ input: { data: inputs[i % 8], dims: [1, 784] } });
+    for (const data of inputs) expected.push([...(await model.run({ input: { data, dims: [1, 1, 28, 28] } })).logits.data]);
+    for (let i = 0; i < 1000; i++) await model.run({ input: { data: inputs[i % 8], dims: [1, 1, 28, 28] } });
     const start = await heapState();
     let checked = 0;
     for (let i = 0; i < RUNS; i++) {
-      const out = await model.run({ input: { data: inputs[i % 8], dims: [1, 784] } });
+      const out = await model.run({ input: { data: inputs[i % 8], dims: [1, 1, 28, 28] } });
       if (i % 997 === 0) {
         assert.deepEqual([...out.logits.data], expected[i % 8], `run ${i}`);
         checked++;
@@ -76,19 +76,19 @@ test('concurrent run() calls on one model and across models give each caller its
     const inputs = Array.from({ length: N }, (_, i) => inputFor(i, 784));
     const expectA = [], expectB = [];
     for (const data of inputs) {
-      expectA.push([...(await a.run({ input: { data, dims: [1, 784] } })).logits.data]);
+      expectA.push([...(await a.run({ input: { data, dims: [1, 1, 28, 28] } })).logits.data]);
       expectB.push([...(await b.run({ input: { data, dims: [1, 1, 28, 28] } })).logits.data]);
     }
     // All issued at once, interleaved between the two models, with mixed batch sizes.
     const pending = [];
     for (let i = 0; i < N; i++) {
-      pending.push(a.run({ input: { data: inputs[i], dims: [1, 784] } }).then((o) => ['a', i, o.logits]));
+      pending.push(a.run({ input: { data: inputs[i], dims: [1, 1, 28, 28] } }).then((o) => ['a', i, o.logits]));
       pending.push(b.run({ input: { data: inputs[i], dims: [1, 1, 28, 28] } }).then((o) => ['b', i, o.logits]));
       if (i % 10 === 0) {
         const two = new Float32Array(2 * 784);
         two.set(inputs[i]);
         two.set(inputs[(i + 1) % N], 784);
-        pending.push(a.run({ input: { data: two, dims: [2, 784] } }).then((o) => ['a2', i, o.logits]));
+        pending.push(a.run({ input: { data: two, dims: [2, 1, 28, 28] } }).then((o) => ['a2', i, o.logits]));
       }
     }
     const results = await Promise.all(pending);
