@@ -31,12 +31,12 @@ for t in $TARGETS; do
   if build/fuzz/"$t" "${time_args[@]}" -runs="$FUZZ_RUNS" -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=2560 \
       -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/"$t"- "$work" tests/fuzz/corpus/"$t" >"$log" 2>&1; then
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
-    cov=$(grep -oE '#[0-9]+ +DONE +cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -1 | sed 's/^#[0-9]* *DONE *//')
+    cov=$(grep -oE 'DONE[[:space:]]+cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -1 | sed -E 's/DONE[[:space:]]+//' || true)
     echo "fuzz: $t: $execs executions, 0 crashes ($cov)"
   else
     status=1
     echo "fuzz: $t: FAILED (see $log and build/fuzz/artifacts/)"
-    grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" | head -20
+    grep -E 'ERROR|SUMMARY|runtime error|Test unit written|No such file' "$log" | head -20 || true
   fi
 done
 exit $status
