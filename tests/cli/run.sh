@@ -62,6 +62,14 @@ before=$(sha256sum "$TMP/bad/copy.onnx")
 $QCOMP convert "$TMP/bad/copy.onnx" -o "$TMP/bad/copy.onnx" 2>/dev/null
 check "refuses to overwrite its input" test "$?" -ne 0
 check "input unchanged" test "$before" = "$(sha256sum "$TMP/bad/copy.onnx")"
+mkdir -p "$TMP/swin"
+cp models/lenet300.onnx "$TMP/swin/q4.qcb"
+before=$(sha256sum "$TMP/swin/q4.qcb")
+err=$($QCOMP sweep "$TMP/swin/q4.qcb" --data models/data/test1000-images-idx3-ubyte.gz \
+  --labels models/data/test1000-labels-idx1-ubyte.gz -o "$TMP/swin" --variants fp32,q4 2>&1 >/dev/null); code=$?
+check "sweep refuses to overwrite its input: exit $code" test "$code" -ne 0
+check "sweep refuses to overwrite its input: message (got: $err)" grep -q "is the input file" <<<"$err"
+check "sweep input unchanged" test "$before" = "$(sha256sum "$TMP/swin/q4.qcb")"
 
 # --- corrupted bundles: inspect must fail cleanly with a typed message
 cp "$TMP/out/lenet300.qcb" "$TMP/bad/fake.qcb"
