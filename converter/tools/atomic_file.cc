@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <mutex>
+#include <random>
 #include <cstring>
 #include <filesystem>
 
@@ -71,26 +72,31 @@ class SignalBlock {
 };
 
 // Creates the temporary file and registers it with the handler; removes it (and
-// unregisters it) unless released after a successful rename. Signals are blocked
-// while the file and its registration change together, so the handler never misses
-// a file and never removes one that was renamed into place.
+// unregisters it) unless renamed into place. The name is registered *before* the file
+// is created (O_CREAT | O_EXCL), so a signal handled on any thread at any moment finds
+// every temporary that exists; unlinking a registered name not yet created is harmless.
+// This thread blocks the signals while a name and its file change together.
 class TempFile {
  public:
-  explicit TempFile(std::string path_template) : path_(std::move(path_template)) {
+  // `prefix` + 6 random characters.
+  explicit TempFile(const std::string& prefix) {
     install_cleanup_handlers();
     SignalBlock blocked;
-    fd_ = ::mkstemp(path_.data());
-    if (fd_ < 0) {
-      path_.clear();
-      return;
-    }
-    for (int i = 0; i < kSlots && slot_ < 0; ++i) {
-      int expected = 0;
-      if (path_.size() < sizeof(PendingSlot::path) && g_pending[i].state.compare_exchange_strong(expected, 1)) {
-        std::memcpy(g_pending[i].path, path_.c_str(), path_.size() + 1);
-        g_pending[i].state.store(2, std::memory_order_release);
-        slot_ = i;
+    static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    std::random_device rd;
+    for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+      std::string name = prefix;
+      for (int i = 0; i < 6; ++i) name += kChars[rd() % (sizeof kChars - 1)];
+      register_name(name);
+      fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd_ >= 0) {
+        path_ = name;
+        break;
       }
+      const int err = errno;
+      unregister();
+      errno = err;
+      if (err != EEXIST) break;
     }
   }
   ~TempFile() {
@@ -116,6 +122,16 @@ class TempFile {
   }
 
  private:
+  void register_name(const std::string& name) {
+    for (int i = 0; i < kSlots && slot_ < 0; ++i) {
+      int expected = 0;
+      if (name.size() < sizeof(PendingSlot::path) && g_pending[i].state.compare_exchange_strong(expected, 1)) {
+        std::memcpy(g_pending[i].path, name.c_str(), name.size() + 1);
+        g_pending[i].state.store(2, std::memory_order_release);
+        slot_ = i;
+      }
+    }
+  }
   void unregister() {
     if (slot_ >= 0) g_pending[slot_].state.store(0, std::memory_order_release);
     slot_ = -1;
@@ -134,7 +150,7 @@ void write_file_atomic(const std::string& path, std::span<const uint8_t> bytes) 
   namespace fs = std::filesystem;
   const fs::path dest(path);
   const fs::path dir = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
-  TempFile tmp((dir / ("." + dest.filename().string() + ".tmp-XXXXXX")).string());
+  TempFile tmp((dir / ("." + dest.filename().string() + ".tmp-")).string());
   if (tmp.fd() < 0) fail(Errc::io, path + ": cannot create a temporary file in '" + dir.string() + "': " + errno_text());
   size_t done = 0;
   while (done < bytes.size()) {
