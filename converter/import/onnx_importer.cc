@@ -239,6 +239,12 @@ ImportedModel import_onnx_model_bytes(std::span<const uint8_t> bytes, const std:
 }
 
 ImportedModel import_onnx_model_file(const std::string& path) {
+  // Refused before reading: protobuf cannot parse 2 GiB or more (external data can hold more).
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > static_cast<uintmax_t>(INT_MAX))
+    fail(Errc::onnx_parse, path + ": " + std::to_string(size) +
+                               " bytes is larger than protobuf can parse (2 GiB); store the weights as external data");
   const std::vector<uint8_t> bytes = read_file_bytes(path);
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";

@@ -92,6 +92,10 @@ TEST_CASE("hardening: reading a model refuses FIFOs, devices and directories wit
   CHECK(code_of([&] { import_onnx_model_file((dir / "pipe.onnx").string()); }) == Errc::io);
   CHECK(code_of([&] { read_file_bytes("/dev/zero"); }) == Errc::io);
   CHECK(code_of([&] { read_file_aligned(dir.string()); }) == Errc::io);
+  // A (sparse) 2 GiB model is refused from its size, before 2 GiB are read into memory.
+  { std::ofstream(dir / "huge.onnx"); }
+  fs::resize_file(dir / "huge.onnx", uintmax_t{1} << 31);
+  CHECK(code_of([&] { import_onnx_model_file((dir / "huge.onnx").string()); }) == Errc::onnx_parse);
   fs::remove_all(dir);
 }
 
