@@ -14,7 +14,7 @@ FUZZ_RUNS=${FUZZ_RUNS:--1}
 TARGETS=${FUZZ_TARGETS:-fuzz_bundle_reader fuzz_onnx_import fuzz_load_run}
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B build/fuzz -DQC_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" >/dev/null
 # shellcheck disable=SC2086
 cmake --build build/fuzz -j"$JOBS" --target $TARGETS
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc)}
 
 cmake -S . -B build/asan -DQC_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" >/dev/null
 cmake --build build/asan -j"$JOBS" --target qcomp_tests
 
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1
