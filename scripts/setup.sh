@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libonnx-testdata dataset-fashion-mnist
   brotli zlib1g-dev libbrotli-dev
   chromium
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()

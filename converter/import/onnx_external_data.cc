@@ -1,6 +1,12 @@
 #include "import/onnx_external_data.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -66,17 +72,30 @@ std::vector<uint8_t> read_external_tensor_data(const onnx::TensorProto& t, const
   if (rel.empty() || *rel.begin() == "..")
     fail(Errc::invalid_model, where + ": external data '" + location + "' resolves outside the model directory");
 
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
-  if (!f) fail(Errc::io, where + ": cannot open external data file '" + location + "'");
-  const uint64_t size = fs::file_size(file, ec);
+  // The resolved path has no symlinks left: O_NOFOLLOW refuses one swapped in since.
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; only regular files are read.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail(Errc::io, where + ": cannot open external data file '" + location + "': " + std::strerror(errno));
+  std::unique_ptr<int, void (*)(int*)> closer(new int(fd), [](int* p) {
+    ::close(*p);
+    delete p;
+  });
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    fail(Errc::invalid_model, where + ": external data '" + location + "' is not a regular file");
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
   uint64_t end = 0;
-  if (ec || add_overflows(offset, length, &end) || end > size)
+  if (add_overflows(offset, length, &end) || end > size)
     fail(Errc::invalid_model, where + ": external data range [" + std::to_string(offset) + ", +" + std::to_string(length) +
                                   ") is outside '" + location + "' (" + std::to_string(size) + " bytes)");
   std::vector<uint8_t> out(length);
-  if (std::fseek(f.get(), static_cast<long>(offset), SEEK_SET) != 0 ||
-      (length > 0 && std::fread(out.data(), 1, length, f.get()) != length))
-    fail(Errc::io, where + ": short read from external data file '" + location + "'");
+  uint64_t done = 0;
+  while (done < length) {
+    const ssize_t n = ::pread(fd, out.data() + done, length - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail(Errc::io, where + ": short read from external data file '" + location + "'");
+    done += static_cast<uint64_t>(n);
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <google/protobuf/io/coded_stream.h>
 #include <onnx/onnx_pb.h>
 
 #include "common/error.h"
@@ -21,6 +22,7 @@ namespace {
 // Opset 7 is where ONNX's numpy-style broadcasting starts. Older models are accepted
 // only when every op they use has kept its semantics since then.
 constexpr int64_t kMinOpset = 1, kFullOpset = 7, kMaxOpset = 17;
+constexpr int kMaxProtobufDepth = 64;
 
 bool is_default_domain(const std::string& d) { return d.empty() || d == "ai.onnx"; }
 
@@ -214,9 +216,15 @@ ImportedModel import_onnx_model_bytes(std::span<const uint8_t> bytes, const std:
                                       const std::string& model_dir) {
   if (bytes.size() > static_cast<size_t>(INT_MAX))
     fail(Errc::onnx_parse, source_name + ": " + std::to_string(bytes.size()) + " bytes is larger than protobuf can parse");
+  // Explicit protobuf limits: the whole message (< 2 GiB, checked above) and the
+  // nesting depth (subgraphs in attributes nest messages; deep nesting is a stack risk).
   onnx::ModelProto m;
-  if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-    fail(Errc::onnx_parse, source_name + ": not a valid ONNX model (protobuf parse failed)");
+  google::protobuf::io::CodedInputStream in(bytes.data(), static_cast<int>(bytes.size()));
+  in.SetTotalBytesLimit(INT_MAX);
+  in.SetRecursionLimit(kMaxProtobufDepth);
+  if (!m.ParseFromCodedStream(&in) || !in.ConsumedEntireMessage())
+    fail(Errc::onnx_parse, source_name + ": not a valid ONNX model (protobuf parse failed, or nested deeper than " +
+                               std::to_string(kMaxProtobufDepth) + " messages)");
   if (!m.has_graph()) fail(Errc::onnx_parse, source_name + ": the ONNX model has no graph");
   ImportedModel r;
   check_ops_supported(m.graph(), source_name);
@@ -231,6 +239,12 @@ ImportedModel import_onnx_model_bytes(std::span<const uint8_t> bytes, const std:
 }
 
 ImportedModel import_onnx_model_file(const std::string& path) {
+  // Refused before reading: protobuf cannot parse 2 GiB or more (external data can hold more).
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > static_cast<uintmax_t>(INT_MAX))
+    fail(Errc::onnx_parse, path + ": " + std::to_string(size) +
+                               " bytes is larger than protobuf can parse (2 GiB); store the weights as external data");
   const std::vector<uint8_t> bytes = read_file_bytes(path);
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";

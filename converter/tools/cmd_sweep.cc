@@ -86,6 +86,12 @@ SweepSettings parse_sweep_args(const std::vector<std::string>& args) {
   if (a.has("--codebook-init")) s.codebook.init = parse_codebook_init(a.get("--codebook-init"));
   if (a.has("--kmeans-iters"))
     s.codebook.max_iters = static_cast<int>(std::min<int64_t>(a.count("--kmeans-iters", 1000), 1000000));
+  // No output (a variant's bundle or variants.json) may be one of the input files.
+  std::vector<std::string> outputs = {(fs::path(s.out_dir) / "variants.json").string()};
+  for (const auto& v : s.variants) outputs.push_back((fs::path(s.out_dir) / (v + ".qcb")).string());
+  for (const auto& out : outputs)
+    for (const std::string* in : {&s.in, &s.data, &s.labels, &s.calib, &s.labels_file})
+      if (!in->empty() && same_file(*in, out)) throw UsageError("the output '" + out + "' is the input file '" + *in + "'");
   return s;
 }
 

@@ -5,7 +5,9 @@
 #include <cstring>
 #include <memory>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/error.h"
 
@@ -15,11 +17,22 @@ namespace {
 
 using File = std::unique_ptr<FILE, int (*)(FILE*)>;
 
+// Opens without blocking (a FIFO would wait for a writer) and refuses anything but
+// a regular file (FIFOs, devices, directories, sockets) before reading a byte.
 File open_for_read(const std::string& path, size_t* size) {
-  File f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) fail(Errc::io, path + ": cannot open: " + std::strerror(errno));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) fail(Errc::io, path + ": cannot open: " + std::strerror(errno));
   struct stat st{};
-  if (::fstat(fileno(f.get()), &st) != 0 || !S_ISREG(st.st_mode)) fail(Errc::io, path + ": not a regular file");
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fail(Errc::io, path + ": not a regular file");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  File f(::fdopen(fd, "rb"), &std::fclose);
+  if (!f) {
+    ::close(fd);
+    fail(Errc::io, path + ": cannot open: " + std::strerror(errno));
+  }
   if (std::fseek(f.get(), 0, SEEK_END) != 0) fail(Errc::io, path + ": cannot seek: " + std::strerror(errno));
   const long end = std::ftell(f.get());
   if (end < 0) fail(Errc::io, path + ": cannot determine the file size (is it a regular file?)");

@@ -4,7 +4,7 @@
 import type { ByteStore } from './cache.js';
 import type { ClassifyInput, ClassifyOptions, Prediction } from './classify.js';
 import { dataFromBytes, isDType } from './dtypes.js';
-import { DisposedError, InternalError, InvalidArgumentError, QcompError, errorFromCode } from './errors.js';
+import { DisposedError, InternalError, InvalidArgumentError, OutOfMemoryError, QcompError, errorFromCode } from './errors.js';
 import { checkFeeds } from './feeds.js';
 import type { Feeds } from './feeds.js';
 import { deepFreeze, parseInfo } from './info.js';
@@ -66,6 +66,13 @@ export interface LoadOptions {
   worker?: boolean;
   /** With `worker: true`: where worker.js is served when it is not next to this module. */
   workerUrl?: string | URL;
+  /**
+   * The most wasm heap bytes this model may hold: its bundle, its input buffers and the
+   * plan of each run (activations and values computed while planning). A load or run
+   * that would need more rejects with OutOfMemoryError and allocates nothing more; the
+   * model and the runtime stay usable. Default: no cap beyond the wasm memory (2 GiB).
+   */
+  maxMemoryBytes?: number;
 }
 
 export interface Model {
@@ -214,6 +221,10 @@ async function runtimeFor(choice: ThreadChoice, options: RuntimeOptions): Promis
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('loadModel: options must be an object');
+  const cap = options.maxMemoryBytes;
+  if (cap !== undefined && !(Number.isSafeInteger(cap) && cap > 0)) {
+    throw new InvalidArgumentError(`maxMemoryBytes must be a positive integer number of bytes, got ${String(cap)}`);
+  }
   const choice = chooseThreads(options.threads);
   const sha256 = checkSha256Option(options.sha256);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
@@ -232,6 +243,9 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const starting = runtimeFor(choice, runtimeOptions);
   starting.catch(() => undefined); // awaited below, after the bundle is read: not an unhandled rejection meanwhile
   const { bytes, label, digest: known } = await readSource(source, { onProgress: options.onProgress, store, sha256 });
+  if (cap !== undefined && bytes.byteLength > cap) {
+    throw new OutOfMemoryError(`${label}: the bundle has ${bytes.byteLength} bytes, above maxMemoryBytes (${cap})`);
+  }
   // The runtime compares the platform's SHA-256 of the bundle (all but the stored
   // digest) with the stored one; without it, it hashes the bundle itself.
   const [runtime, digest] = await Promise.all([
@@ -240,6 +254,10 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   ]);
   const native = runtime.newModel();
   try {
+    if (cap !== undefined) {
+      const code = native.setMemoryCap(cap);
+      if (code !== 0) throw fail(native, code, 'maxMemoryBytes');
+    }
     const ptr = runtime.copyIn(bytes);
     const code = native.load(ptr, bytes.byteLength, digest); // takes ownership of ptr
     if (code !== 0) throw fail(native, code, `loading ${label}`);

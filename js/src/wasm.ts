@@ -18,6 +18,7 @@ interface Exports {
   qc_free(ptr: number): void;
   qc_model_new(): number;
   qc_model_delete(model: number): void;
+  qc_model_set_memory_cap(model: number, bytes: number): number;
   qc_model_load(model: number, bytes: number, size: number, sha256: number): number;
   qc_model_info(model: number): number;
   qc_model_input(model: number, index: number, dims: number, rank: number): number;
@@ -34,7 +35,8 @@ interface Exports {
   qc_set_thread_count?(threads: number): number;
 }
 
-const REQUIRED_EXPORTS = ['memory', '_initialize', 'qc_alloc', 'qc_free', 'qc_model_new', 'qc_model_load', 'qc_model_run'];
+const REQUIRED_EXPORTS = ['memory', '_initialize', 'qc_alloc', 'qc_free', 'qc_model_new', 'qc_model_set_memory_cap',
+  'qc_model_load', 'qc_model_run'];
 
 export interface RuntimeOptions {
   /** Where qcomp.wasm lives; defaults to the file next to this module. */
@@ -64,6 +66,11 @@ export class NativeModel {
     this.#runtime = runtime;
     this.#exports = exports;
     this.#handle = handle;
+  }
+
+  /** Caps the heap bytes this model may hold (bundle + inputs + plan); 0: no cap. 0 or an error code. */
+  setMemoryCap(bytes: number): number {
+    return callNative(() => this.#exports.qc_model_set_memory_cap(this.#handle, bytes));
   }
 
   /**

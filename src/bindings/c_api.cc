@@ -6,6 +6,7 @@
 //
 //   qc_model* m = qc_model_new();                   // 0 when out of memory
 //   void* p = qc_alloc(n); <copy bundle bytes to p>  // 64-byte aligned
+//   qc_model_set_memory_cap(m, bytes);              // optional: heap bytes the model may hold (0: no cap)
 //   qc_model_load(m, p, n, sha);                     // takes ownership of p, even on failure; sha: 0 or
 //                                                    // the SHA-256 of p[0, n-32) (JS has a fast one)
 //   const char* json = qc_model_info(m);             // {metadata, inputs, outputs, tensors, ...}
@@ -18,6 +19,7 @@
 // Strings are NUL-terminated UTF-8 owned by the model, valid until its next call.
 #include <emscripten/emscripten.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -67,6 +69,7 @@ const qc::TensorRef* output(const WasmModel* m, int k) { return m ? m->output(k)
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void* qc_alloc(size_t size) {
+  if (size > SIZE_MAX - qc::kTensorAlignment) return nullptr;  // the rounding below would wrap
   const size_t rounded = (size + qc::kTensorAlignment - 1) / qc::kTensorAlignment * qc::kTensorAlignment;
   return std::aligned_alloc(qc::kTensorAlignment, rounded ? rounded : qc::kTensorAlignment);
 }
@@ -83,6 +86,15 @@ EMSCRIPTEN_KEEPALIVE int qc_model_load(WasmModel* m, uint8_t* bytes, size_t size
     return static_cast<int>(Errc::invalid_argument);
   }
   return guarded(m, [&] { m->load(bytes, size, file_sha256); });
+}
+
+// `bytes` is a double (JS numbers cross as doubles): an integer in [0, 2^53]; 0 = no cap.
+EMSCRIPTEN_KEEPALIVE int qc_model_set_memory_cap(WasmModel* m, double bytes) {
+  return guarded(m, [&] {
+    if (!(bytes >= 0 && bytes <= 9007199254740992.0) || bytes != static_cast<double>(static_cast<uint64_t>(bytes)))
+      qc::fail(Errc::invalid_argument, "memory cap must be an integer number of bytes >= 0");
+    m->set_memory_cap(static_cast<uint64_t>(bytes));
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* qc_model_info(WasmModel* m) {

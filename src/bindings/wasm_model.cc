@@ -1,6 +1,7 @@
 #include "bindings/wasm_model.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -15,13 +16,40 @@ WasmModel::~WasmModel() {
   std::free(bytes_);
 }
 
+void WasmModel::set_memory_cap(uint64_t bytes) {
+  memory_cap_ = bytes;
+  if (session_) session_->set_options(plan_options());
+}
+
+uint64_t WasmModel::input_bytes() const {
+  uint64_t total = 0;
+  for (const auto& s : input_storage_) total += s.size();
+  return total;
+}
+
+// What is left of the cap for the plan once the bundle and the inputs are counted.
+PlanOptions WasmModel::plan_options() const {
+  PlanOptions o;
+  if (memory_cap_) {
+    const uint64_t held = static_cast<uint64_t>(size_) + input_bytes();
+    o.max_memory_bytes = held < memory_cap_ ? memory_cap_ - held : 1;  // 1: nothing more fits
+  }
+  return o;
+}
+
 void WasmModel::load(uint8_t* bytes, size_t size, const uint8_t* file_sha256) {
   outputs_ = nullptr;
   session_.reset();
   bundle_.reset();
   std::free(bytes_);
   bytes_ = bytes;
+  size_ = size;
+  input_storage_.clear();
+  inputs_.clear();
   info_.clear();
+  if (memory_cap_ && size > memory_cap_)
+    fail(Errc::out_of_memory, "the bundle has " + std::to_string(size) + " bytes, above the memory cap of " +
+                                  std::to_string(memory_cap_) + " bytes");
   std::array<uint8_t, 32> digest;
   ReadLimits limits;
   if (file_sha256) {
@@ -29,7 +57,7 @@ void WasmModel::load(uint8_t* bytes, size_t size, const uint8_t* file_sha256) {
     limits.file_sha256 = &digest;
   }
   bundle_ = std::make_unique<Bundle>(read_bundle(std::span<const uint8_t>(bytes_, size), limits));
-  session_ = std::make_unique<Session>(bundle_->graph);
+  session_ = std::make_unique<Session>(bundle_->graph, plan_options());
   const Graph& g = bundle_->graph;
   input_storage_.assign(g.inputs.size(), {});
   inputs_.assign(g.inputs.size(), TensorRef{});
@@ -58,7 +86,16 @@ void* WasmModel::input_buffer(int index, const double* dims, int rank) {
     if (__builtin_mul_overflow(n, static_cast<uint64_t>(t.dims[i]), &n) || n > (1ull << 30))
       fail(Errc::shape_mismatch, "input " + std::to_string(index) + ": dims too large");
   }
-  input_storage_[index].assign(n * dtype_size(t.dtype) + 1, 0);
+  // 64-bit size math: n * 8 can pass 2^32 and wrap a wasm32 size_t.
+  const uint64_t bytes = n * dtype_size(t.dtype) + 1;
+  input_storage_[index].clear();
+  input_storage_[index].shrink_to_fit();
+  t.data = nullptr;
+  if (bytes > SIZE_MAX / 2 || (memory_cap_ && size_ + input_bytes() + bytes > memory_cap_))
+    fail(Errc::out_of_memory, "input " + std::to_string(index) + ": " + std::to_string(bytes - 1) + " bytes" +
+                                  (memory_cap_ ? " exceed the memory cap of " + std::to_string(memory_cap_) + " bytes"
+                                               : " exceed the address space"));
+  input_storage_[index].assign(static_cast<size_t>(bytes), 0);
   t.data = input_storage_[index].data();
   return t.data;
 }
@@ -69,6 +106,7 @@ void WasmModel::run() {
     if (!inputs_[i].data)
       fail(Errc::invalid_argument, "input " + std::to_string(i) + " not set (call qc_model_input first)");
   outputs_ = nullptr;
+  session_->set_options(plan_options());
   outputs_ = &session_->run(inputs_);
 }
 

@@ -23,6 +23,10 @@ class WasmModel {
   // `file_sha256`: null, or 32 bytes, the SHA-256 of all but the last 32 bytes
   // (ReadLimits::file_sha256), compared with the stored digest instead of hashing.
   void load(uint8_t* bytes, size_t size, const uint8_t* file_sha256);
+  // Caps what this model may hold in the heap: its bundle bytes, its input buffers and
+  // its plan (plan-time tensors + activation arena). 0: no cap. Exceeding it is
+  // Errc::out_of_memory, as is the allocator running out; the model stays usable.
+  void set_memory_cap(uint64_t bytes);
   const std::string& info();
   // A zeroed buffer for input `index` with these dims, valid until the next call for that input.
   void* input_buffer(int index, const double* dims, int rank);
@@ -35,7 +39,12 @@ class WasmModel {
   std::string error_message;
 
  private:
+  uint64_t input_bytes() const;
+  PlanOptions plan_options() const;
+
   uint8_t* bytes_ = nullptr;
+  size_t size_ = 0;
+  uint64_t memory_cap_ = 0;
   std::unique_ptr<Bundle> bundle_;
   std::unique_ptr<Session> session_;
   std::vector<std::vector<uint8_t>> input_storage_;

@@ -1,5 +1,6 @@
 #include "runtime/plan.h"
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -27,10 +28,21 @@ size_t checked_bytes(const TensorRef& t, const std::string& what) {
   return static_cast<size_t>(bytes);
 }
 
-AlignedBuffer allocate(size_t bytes, const std::string& what) {
+// Allocates `bytes` for the plan after checking them against the plan's cap (and,
+// on 32-bit targets such as wasm32, against what size_t can address).
+AlignedBuffer allocate(Plan& p, const PlanOptions& o, uint64_t bytes, const std::string& what) {
+  uint64_t total = 0;
+  if (add_overflows(p.allocated_bytes, bytes, &total) || total > SIZE_MAX - kTensorAlignment ||
+      (o.max_memory_bytes && total > o.max_memory_bytes))
+    fail(Errc::out_of_memory, what + ": needs " + std::to_string(bytes) + " more bytes (plan total " +
+                                  std::to_string(p.allocated_bytes) + ")" +
+                                  (o.max_memory_bytes ? ", above the memory cap of " +
+                                                            std::to_string(o.max_memory_bytes) + " bytes"
+                                                      : ", more than the address space holds"));
   AlignedBuffer b;
-  if (!b.try_resize(bytes))
+  if (!b.try_resize(static_cast<size_t>(bytes)))
     fail(Errc::out_of_memory, what + ": cannot allocate " + std::to_string(bytes) + " bytes");
+  p.allocated_bytes = total;
   return b;
 }
 
@@ -58,7 +70,7 @@ bool plan_matches(const Plan& plan, const std::vector<TensorRef>& inputs) {
   return true;
 }
 
-std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& inputs) {
+std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& inputs, const PlanOptions& options) {
   if (inputs.size() != g.inputs.size())
     fail(Errc::invalid_argument, "expected " + std::to_string(g.inputs.size()) + " inputs, got " +
                                      std::to_string(inputs.size()));
@@ -90,7 +102,7 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     std::vector<uint8_t> value;
     if (inputs[i].dtype != DType::f32) {
       const size_t bytes = checked_bytes(inputs[i], "input '" + g.values[v].name + "'");
-      AlignedBuffer buf = allocate(bytes, "input '" + g.values[v].name + "'");
+      AlignedBuffer buf = allocate(p, options, bytes, "input '" + g.values[v].name + "'");
       if (bytes) std::memcpy(buf.data(), inputs[i].data, bytes);
       value.assign(buf.data(), buf.data() + bytes);
       p.tensors[v].data = buf.data();
@@ -128,7 +140,7 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     for (int o : n.outputs) outs.push_back(&p.tensors[o]);
     if (all_known) {
       for (TensorRef* t : outs) {
-        AlignedBuffer buf = allocate(t->bytes(), node_label(n));
+        AlignedBuffer buf = allocate(p, options, t->bytes(), node_label(n));
         t->data = buf.data();
         p.known_storage.push_back(std::move(buf));
       }
@@ -157,8 +169,8 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     if (is_input && last_use[v] == -2) last_use[v] = 0;
     buffer_of[v] = planner.add_buffer(p.tensors[v].bytes(), is_input ? -1 : producer_step[v], last_use[v]);
   }
-  const size_t arena_bytes = planner.plan(kTensorAlignment);
-  p.arena = allocate(arena_bytes, "activation arena");
+  const uint64_t arena_bytes = planner.plan(kTensorAlignment);
+  p.arena = allocate(p, options, arena_bytes, "activation arena");
   for (size_t v = 0; v < g.values.size(); ++v)
     if (buffer_of[v] >= 0) p.tensors[v].data = p.arena.data() + planner.offset(buffer_of[v]);
   return plan;

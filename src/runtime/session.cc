@@ -7,15 +7,23 @@
 
 namespace qc {
 
-Session::Session(const Graph& graph) : graph_(graph) { graph_.validate(); }
+Session::Session(const Graph& graph, const PlanOptions& options) : graph_(graph), options_(options) {
+  graph_.validate();
+}
 Session::~Session() = default;
+
+void Session::drop_plan() {
+  plan_.reset();
+  outputs_.clear();
+}
 
 size_t Session::arena_bytes() const { return plan_ ? plan_->arena.size() : 0; }
 
 const std::vector<TensorRef>& Session::run(const std::vector<TensorRef>& inputs) {
   if (!plan_ || !plan_matches(*plan_, inputs)) {
     plan_.reset();
-    plan_ = build_plan(graph_, inputs);
+    outputs_.clear();
+    plan_ = build_plan(graph_, inputs, options_);
   }
   Plan& p = *plan_;
   for (size_t i = 0; i < inputs.size(); ++i) {

@@ -62,6 +62,14 @@ before=$(sha256sum "$TMP/bad/copy.onnx")
 $QCOMP convert "$TMP/bad/copy.onnx" -o "$TMP/bad/copy.onnx" 2>/dev/null
 check "refuses to overwrite its input" test "$?" -ne 0
 check "input unchanged" test "$before" = "$(sha256sum "$TMP/bad/copy.onnx")"
+mkdir -p "$TMP/swin"
+cp models/lenet300.onnx "$TMP/swin/q4.qcb"
+before=$(sha256sum "$TMP/swin/q4.qcb")
+err=$($QCOMP sweep "$TMP/swin/q4.qcb" --data models/data/test1000-images-idx3-ubyte.gz \
+  --labels models/data/test1000-labels-idx1-ubyte.gz -o "$TMP/swin" --variants fp32,q4 2>&1 >/dev/null); code=$?
+check "sweep refuses to overwrite its input: exit $code" test "$code" -ne 0
+check "sweep refuses to overwrite its input: message (got: $err)" grep -q "is the input file" <<<"$err"
+check "sweep input unchanged" test "$before" = "$(sha256sum "$TMP/swin/q4.qcb")"
 
 # --- corrupted bundles: inspect must fail cleanly with a typed message
 cp "$TMP/out/lenet300.qcb" "$TMP/bad/fake.qcb"
@@ -150,6 +158,38 @@ expect_fail "empty calibration data" "empty" "$TMP/q4/x.qcb" -- \
 printf '{"default": "int8", "layers": [{"match": "fc3*", "weights": "cb12"}]}' >"$TMP/bad/spec.json"
 expect_fail "bad spec file" "spec.*layers\[0\].*cb12" "$TMP/q5/x.qcb" -- \
   $QCOMP convert models/lenet300.onnx -o "$TMP/q5/x.qcb" --spec "$TMP/bad/spec.json"
+
+# --- interrupted runs (SIGINT, SIGTERM) leave no partial or temporary file: a sweep
+# writes variant after variant; it is interrupted at several moments, and whatever it
+# left must be whole bundles that verify. The wrapper restores SIGINT's default action
+# (a non-interactive shell starts background jobs with SIGINT ignored).
+with_default_sigint() { python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"; }
+interrupted=0
+for sig in INT TERM; do
+  for delay in 0.3 1.5 4; do
+    out="$TMP/sig-$sig-$delay"
+    mkdir -p "$out"
+    with_default_sigint $QCOMP sweep models/lenet300.onnx --data "$IMG" --labels "$LAB" -o "$out" \
+      --variants fp32,int8,q4,cb4 >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -s "$sig" "$pid" 2>/dev/null
+    wait "$pid"
+    code=$?
+    [[ $code -eq 130 || $code -eq 143 ]] && interrupted=$((interrupted + 1))
+    check "SIG$sig after ${delay}s: killed by the signal or finished (exit $code)" \
+      bash -c "[[ $code -eq 0 || $code -eq 130 || $code -eq 143 ]]"
+    check "SIG$sig after ${delay}s: no temporary file left ($(ls -A "$out" | tr '\n' ' '))" \
+      bash -c "! ls -A '$out' | grep -q tmp"
+    for f in "$out"/*.qcb; do
+      [[ -e $f ]] || continue
+      check "SIG$sig after ${delay}s: $(basename "$f") is a whole bundle" bash -c "$QCOMP inspect '$f' >/dev/null 2>&1"
+    done
+  done
+done
+check "at least one sweep was interrupted by a signal ($interrupted)" test "$interrupted" -gt 0
 
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

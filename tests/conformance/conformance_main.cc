@@ -21,6 +21,7 @@ struct Options {
   std::string data = "/usr/share/libonnx-testdata/data/node";
   std::string out = "build/conformance";
   std::string expect;
+  std::string expect_pass;
   std::string filter;
   int jobs = 2;
   int timeout = 60;
@@ -30,11 +31,12 @@ struct Options {
 
 void usage(std::FILE* f) {
   std::fprintf(f,
-               "usage: qcomp_conformance [--data DIR] [--out DIR] [--expect FILE] [--filter SUBSTR]\n"
+               "usage: qcomp_conformance [--data DIR] [--out DIR] [--expect FILE] [--expect-pass FILE] [--filter SUBSTR]\n"
                "                         [--jobs N] [--timeout SECONDS] [--no-isolate] [--verbose]\n"
                "  --data     ONNX node test root (default /usr/share/libonnx-testdata/data/node)\n"
                "  --out      where model.qcb/npy files and summary.json go (default build/conformance)\n"
                "  --expect   expected-failures list; exit 1 on unlisted failures or stale entries\n"
+               "  --expect-pass  expected-pass list; exit 1 when a listed test does not pass (a regression)\n"
                "  --filter   run only tests whose name contains SUBSTR\n"
                "  --jobs     tests run in parallel, each in its own child process (default 2)\n"
                "  --no-isolate  run tests in this process (debugging; a crash ends the run)\n");
@@ -52,6 +54,7 @@ bool parse_args(int argc, char** argv, Options* o) {
     if (a == "--data") { if (!value(&o->data)) return false; }
     else if (a == "--out") { if (!value(&o->out)) return false; }
     else if (a == "--expect") { if (!value(&o->expect)) return false; }
+    else if (a == "--expect-pass") { if (!value(&o->expect_pass)) return false; }
     else if (a == "--filter") { if (!value(&o->filter)) return false; }
     else if (a == "--jobs") { if (!value(&num)) return false; o->jobs = std::max(1, std::atoi(num.c_str())); }
     else if (a == "--timeout") { if (!value(&num)) return false; o->timeout = std::max(1, std::atoi(num.c_str())); }
@@ -91,8 +94,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    std::map<std::string, std::string> expected;
+    std::map<std::string, std::string> expected, expected_pass;
     if (!o.expect.empty()) expected = read_expected_failures(o.expect);
+    if (!o.expect_pass.empty()) expected_pass = read_expected_failures(o.expect_pass);
     std::vector<std::string> dirs;
     for (const auto& d : list_test_dirs(o.data))
       if (o.filter.empty() || std::filesystem::path(d).filename().string().find(o.filter) != std::string::npos)
@@ -107,14 +111,24 @@ int main(int argc, char** argv) {
     print_failures(stdout, results, expected);
     write_summary_json((std::filesystem::path(o.out) / "summary.json").string(), results);
     std::printf("\nsummary: %s\n", (std::filesystem::path(o.out) / "summary.json").c_str());
-    if (o.expect.empty()) return 0;
+    int status = 0;
+    if (!o.expect_pass.empty()) {
+      const int regressions = check_expected_passes(stdout, results, expected_pass, o.filter.empty());
+      if (regressions) {
+        std::printf("%d regression(s) against %s\n", regressions, o.expect_pass.c_str());
+        status = 1;
+      } else {
+        std::printf("all %zu tests of %s pass\n", expected_pass.size(), o.expect_pass.c_str());
+      }
+    }
+    if (o.expect.empty()) return status;
     const int problems = check_expected_failures(stdout, results, expected);
     if (problems) {
       std::printf("%d problem(s) against %s\n", problems, o.expect.c_str());
       return 1;
     }
     std::printf("all failures are listed in %s\n", o.expect.c_str());
-    return 0;
+    return status;
   } catch (const qc::Error& e) {
     std::fprintf(stderr, "qcomp_conformance: %s: %s\n", qc::errc_name(e.code()), e.what());
   } catch (const std::exception& e) {

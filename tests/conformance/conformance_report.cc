@@ -120,4 +120,29 @@ int check_expected_failures(std::FILE* f, const std::vector<TestResult>& results
   return problems;
 }
 
+int check_expected_passes(std::FILE* f, const std::vector<TestResult>& results,
+                          const std::map<std::string, std::string>& expected_pass, bool all_ran) {
+  int regressions = 0, unlisted = 0;
+  std::map<std::string, const TestResult*> by_name;
+  for (const auto& r : results) by_name[r.name] = &r;
+  for (const auto& [name, reason] : expected_pass) {
+    auto it = by_name.find(name);
+    if (it == by_name.end()) {
+      if (!all_ran) continue;
+      std::fprintf(f, "REGRESSION: %s is in the expected pass list but did not run (test data missing?)\n", name.c_str());
+      ++regressions;
+    } else if (it->second->status != Status::pass) {
+      std::fprintf(f, "REGRESSION: %s is in the expected pass list but is now %s [%s]: %s\n", name.c_str(),
+                   status_name(it->second->status), it->second->op.c_str(), it->second->message.c_str());
+      ++regressions;
+    }
+  }
+  for (const auto& r : results)
+    if (r.status == Status::pass && !expected_pass.count(r.name)) {
+      if (unlisted++ < 20) std::fprintf(f, "note: %s passes and is not in the expected pass list (add it)\n", r.name.c_str());
+    }
+  if (unlisted > 20) std::fprintf(f, "note: %d more passing tests are not in the expected pass list\n", unlisted - 20);
+  return regressions;
+}
+
 }  // namespace qc::conformance

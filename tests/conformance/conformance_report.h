@@ -25,4 +25,10 @@ void write_summary_json(const std::string& path, const std::vector<TestResult>& 
 int check_expected_failures(std::FILE* f, const std::vector<TestResult>& results,
                             const std::map<std::string, std::string>& expected);
 
+// Prints every test in `expected_pass` (a list in the expected-failures format) that did
+// not pass, or did not run at all when `all_ran` (no filter): a regression. Tests that
+// pass without being listed are noted, not counted. Returns the number of regressions.
+int check_expected_passes(std::FILE* f, const std::vector<TestResult>& results,
+                          const std::map<std::string, std::string>& expected_pass, bool all_ran);
+
 }  // namespace qc::conformance

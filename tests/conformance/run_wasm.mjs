@@ -4,8 +4,10 @@
 // and compared with output_N.npy (|a-b| <= 1e-4*max(1,|b|) for floats, NaN
 // matches NaN; exact for integers and bools).
 //
-// Usage: node tests/conformance/run_wasm.mjs build/conformance [--expect FILE] [--filter SUBSTR] [--verbose]
-// Exit status: 0 when every failure is listed in --expect, 1 otherwise, 2 on usage errors.
+// Usage: node tests/conformance/run_wasm.mjs build/conformance [--expect FILE] [--expect-pass FILE]
+//                                            [--filter SUBSTR] [--verbose]
+// Exit status: 0 when every failure is listed in --expect and every test of
+// --expect-pass ran and passed in wasm, 1 otherwise, 2 on usage errors.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -22,16 +24,18 @@ async function importApi() {
 }
 
 function parseArgs(argv) {
-  const opts = { dir: undefined, expect: undefined, filter: '', verbose: false };
+  const opts = { dir: undefined, expect: undefined, expectPass: undefined, filter: '', verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--expect') opts.expect = argv[++i];
+    else if (a === '--expect-pass') opts.expectPass = argv[++i];
     else if (a === '--filter') opts.filter = argv[++i] ?? '';
     else if (a === '--verbose') opts.verbose = true;
     else if (a.startsWith('--') || opts.dir !== undefined) return undefined;
     else opts.dir = a;
   }
-  if (opts.dir === undefined || (opts.expect === undefined && argv.includes('--expect'))) return undefined;
+  if (opts.dir === undefined || (opts.expect === undefined && argv.includes('--expect')) ||
+      (opts.expectPass === undefined && argv.includes('--expect-pass'))) return undefined;
   return opts;
 }
 
@@ -148,6 +152,7 @@ async function main() {
   }
   const summary = JSON.parse(await readFile(path.join(opts.dir, 'summary.json'), 'utf8'));
   const expected = await readExpected(opts.expect);
+  const expectedPass = await readExpected(opts.expectPass);
   const api = await importApi();
   const tests = summary.tests.filter((t) => (t.status === 'pass' || t.status === 'fail') && t.artifacts &&
     t.name.includes(opts.filter) && existsSync(path.join(opts.dir, t.name, 'model.qcb')));
@@ -177,12 +182,25 @@ async function main() {
   for (const r of results) {
     if (r.ok && expected.has(r.name)) console.log(`note: ${r.name} is listed as an expected failure but passes in wasm`);
   }
+  const byName = new Map(results.map((r) => [r.name, r]));
+  let regressions = 0;
+  for (const name of expectedPass.keys()) {
+    if (!name.includes(opts.filter)) continue;
+    const r = byName.get(name);
+    if (r?.ok) continue;
+    regressions++;
+    console.log(`REGRESSION: ${name} is in ${opts.expectPass} but ${r ? `fails in wasm: ${r.error}` : 'did not run in wasm (no bundle: it no longer passes natively?)'}`);
+  }
+  if (opts.expectPass) {
+    console.log(regressions ? `\n${regressions} regression(s) against ${opts.expectPass}`
+      : `all ${expectedPass.size} tests of ${opts.expectPass} pass in wasm`);
+  }
   if (unexpected) {
     console.log(`\n${unexpected} unexpected failure(s)${opts.expect ? ` (not listed in ${opts.expect})` : ''}`);
     return 1;
   }
   console.log(opts.expect ? `\nall failures are listed in ${opts.expect}` : '\nno failures');
-  return 0;
+  return regressions ? 1 : 0;
 }
 
 main().then((code) => { process.exitCode = code; }, (e) => {

@@ -1,0 +1,127 @@
+// Limits: counts that declare more than their section holds, the plan memory cap,
+// and arena offsets that must not wrap a 32-bit size_t (wasm32).
+#include <catch2/catch.hpp>
+
+#include "format/bundle.h"
+#include "runtime/memory_planner.h"
+#include "runtime/plan.h"
+#include "runtime/session.h"
+#include "test_format_util.h"
+
+using namespace qc;
+using namespace qc::test;
+using bundle::SectionKind;
+
+namespace {
+
+std::vector<uint8_t> sample_file() { return write_bundle(sample_graph(), kSampleMeta); }
+
+// x[N,4] -> Add(b) -> Relu -> y
+Graph runnable_graph() {
+  Graph g;
+  const int x = add_act(g, "x", DType::f32, {-1, 4});
+  const int b = add_const(g, "b", DType::f32, {4}, raw_bytes(std::vector<float>{1, -2, 0.5f, 0}));
+  const int s = add_act(g, "s", DType::f32, {-1, 4});
+  const int y = add_act(g, "y", DType::f32, {-1, 4});
+  Node add;
+  add.op = OpId::Add;
+  add.name = "add";
+  add.inputs = {x, b};
+  add.outputs = {s};
+  g.nodes.push_back(add);
+  Node relu;
+  relu.op = OpId::Relu;
+  relu.name = "relu";
+  relu.inputs = {s};
+  relu.outputs = {y};
+  g.nodes.push_back(relu);
+  g.inputs = {x};
+  g.outputs = {y};
+  return g;
+}
+
+Errc run_code(Session& s, std::vector<float>& x, int64_t batch, std::string* msg = nullptr) {
+  TensorRef in{DType::f32, {batch, 4}, x.data()};
+  try {
+    s.run({in});
+    return Errc::ok;
+  } catch (const Error& e) {
+    if (msg) *msg = e.what();
+    return e.code();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("limits: counts that declare more than the section holds are rejected before allocation") {
+  std::string msg;
+  // GRAPH: value_count (right after the graph name) far past the section, below and above max_values.
+  for (uint32_t count : {uint32_t{1u << 20}, uint32_t{0xFFFFFFFFu}}) {
+    auto f = sample_file();
+    const auto graph = entry_of(f, SectionKind::graph);
+    const uint32_t name_len = peek<uint32_t>(f, graph.offset);
+    poke<uint32_t>(f, graph.offset + 4 + name_len, count);
+    reseal(f);
+    const Errc code = read_code(f, &msg);
+    CHECK((code == Errc::bad_graph || code == Errc::limit_exceeded));
+  }
+  // TENSORS: record_count.
+  for (uint32_t count : {uint32_t{1000}, uint32_t{1u << 20}, uint32_t{0xFFFFFFFFu}}) {
+    auto f = sample_file();
+    poke<uint32_t>(f, entry_of(f, SectionKind::tensors).offset, count);
+    reseal(f);
+    const Errc code = read_code(f, &msg);
+    CHECK((code == Errc::bad_tensor_record || code == Errc::limit_exceeded || code == Errc::bad_section));
+  }
+  // A section whose size runs past the end of the file.
+  {
+    auto f = sample_file();
+    auto e = entry_of(f, SectionKind::data);
+    e.size = f.size();
+    set_entry(f, SectionKind::data, e);  // the range is checked before any checksum: no reseal
+    CHECK(read_code(f) == Errc::offset_out_of_range);
+  }
+  // file_size larger than the bytes given.
+  {
+    auto f = sample_file();
+    poke<uint64_t>(f, 24, f.size() + 64);
+    CHECK(read_code(f) == Errc::truncated);
+  }
+}
+
+TEST_CASE("limits: the plan memory cap refuses a plan before allocating it; the session stays usable") {
+  const Graph g = runnable_graph();
+  std::vector<float> x(100000 * 4, 0.5f);
+  Session capped(g, PlanOptions{64 * 1024});
+  CHECK(run_code(capped, x, 2) == Errc::ok);
+  std::string msg;
+  CHECK(run_code(capped, x, 100000, &msg) == Errc::out_of_memory);
+  CHECK_THAT(msg, Catch::Contains("memory cap"));
+  CHECK(capped.arena_bytes() == 0);
+  CHECK(run_code(capped, x, 3) == Errc::ok);
+  capped.set_options(PlanOptions{});
+  CHECK(run_code(capped, x, 100000) == Errc::ok);
+
+  // The same refusal straight from build_plan, with the plan's total counted.
+  std::vector<TensorRef> in{TensorRef{DType::f32, {100000, 4}, x.data()}};
+  try {
+    (void)build_plan(g, in, PlanOptions{1024});
+    FAIL("expected out_of_memory");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::out_of_memory);
+  }
+  CHECK(build_plan(g, in, PlanOptions{64ull << 20})->allocated_bytes <= (64ull << 20));
+}
+
+TEST_CASE("limits: arena offsets are 64-bit: large buffers alive together do not wrap") {
+  MemoryPlanner p;
+  const uint64_t two_gib = uint64_t{1} << 31;
+  p.add_buffer(static_cast<size_t>(two_gib - 64), 0, 3);
+  p.add_buffer(static_cast<size_t>(two_gib - 64), 1, 3);
+  p.add_buffer(static_cast<size_t>(two_gib - 64), 2, 3);
+  const uint64_t arena = p.plan(64);
+  CHECK(arena == 3 * (two_gib - 64));
+  CHECK(arena > (uint64_t{1} << 32));
+  CHECK(p.offset(0) != p.offset(1));
+  CHECK(p.offset(1) != p.offset(2));
+}
