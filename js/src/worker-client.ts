@@ -190,6 +190,7 @@ export async function loadInWorker(source: ModelSource, options: LoadOptions, ch
   if (options.wasmUrl !== undefined) wireOptions.wasmUrl = new URL(options.wasmUrl, globalThis.location?.href).href;
   if (options.cache !== undefined) wireOptions.cache = options.cache;
   if (options.sha256 !== undefined) wireOptions.sha256 = options.sha256;
+  if (options.maxMemoryBytes !== undefined) wireOptions.maxMemoryBytes = options.maxMemoryBytes;
   try {
     const reply = await channel.request({ id: channel.nextId(), op: 'load', source: wireSource, options: wireOptions },
       transfer, options.onProgress);

@@ -12,6 +12,7 @@ export interface WorkerLoadOptions {
   wasmUrl?: string;
   cache?: string;
   sha256?: string;
+  maxMemoryBytes?: number;
   progress: boolean;
 }
 

@@ -27,6 +27,7 @@ async function handle(request: Request): Promise<void> {
         ...(options.wasmUrl !== undefined ? { wasmUrl: options.wasmUrl } : {}),
         ...(options.cache !== undefined ? { cache: options.cache } : {}),
         ...(options.sha256 !== undefined ? { sha256: options.sha256 } : {}),
+        ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
         ...(options.progress ? { onProgress: ({ loaded: done, total }) => scope.postMessage({ id, op: 'progress', loaded: done, total }) } : {}),
       });
       model?.dispose();
