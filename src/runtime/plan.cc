@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "kernels/simd/op_kernels.h"
 #include "runtime/memory_planner.h"
+#include "schemes/weight_decode.h"
 #include "graph/dims_text.h"
 
 namespace qc {
@@ -151,6 +152,24 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
       const KernelFn simd = simd_op_kernel(n.op);
       p.steps.push_back(Step{&n, simd ? simd : info.ref_kernel, std::move(in), std::move(outs)});
     }
+  }
+
+  // A graph output that is a constant stored compressed (a weight the graph also
+  // returns) is decoded once here: its stored bytes are not `dims` elements of its
+  // dtype, so handing them out as the output would read past them (fuzz_load_run).
+  // Ops that read it compressed then get the dense copy, which they also accept.
+  for (int o : g.outputs) {
+    TensorRef& t = p.tensors[o];
+    if (!g.values[o].constant || t.scheme == 0) continue;
+    const std::vector<float> dense = decode_weight(*g.values[o].constant, t.dtype, t.dims, g.values[o].name);
+    AlignedBuffer buf = allocate(p, options, dense.size() * sizeof(float), "output '" + g.values[o].name + "'");
+    if (!dense.empty()) std::memcpy(buf.data(), dense.data(), dense.size() * sizeof(float));
+    t.data = buf.data();
+    t.scheme = 0;
+    t.stored_bytes = dense.size() * sizeof(float);
+    t.side = nullptr;
+    t.side_bytes = 0;
+    p.known_storage.push_back(std::move(buf));
   }
 
   // Lifetimes -> arena offsets.

@@ -6,6 +6,9 @@
 #include "runtime/memory_planner.h"
 #include "runtime/plan.h"
 #include "runtime/session.h"
+#include "schemes/weight_decode.h"
+#include "schemes/weight_encoders.h"
+#include "scheme_test_util.h"
 #include "test_format_util.h"
 
 using namespace qc;
@@ -124,4 +127,39 @@ TEST_CASE("limits: arena offsets are 64-bit: large buffers alive together do not
   CHECK(arena > (uint64_t{1} << 32));
   CHECK(p.offset(0) != p.offset(1));
   CHECK(p.offset(1) != p.offset(2));
+}
+
+TEST_CASE("limits: a graph output that is a compressed constant comes out decoded, not as its stored bytes") {
+  // Found by fuzz_load_run: an output aliasing a q4 weight was handed out as N*K floats
+  // read from a payload of N*ceil(K/32)*18 bytes (a heap over-read; garbage in wasm).
+  const std::vector<int64_t> dims = {3, 40};
+  std::vector<float> w(120);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i % 13) / 13.0f - 0.5f;
+  for (const ConstData& c : {encode_q4_block(w.data(), dims, false), encode_codebook(w.data(), dims, 4, false,
+                                                                                   CodebookInit::kmeans_pp, 20, 1),
+                             encode_i8_channel(w.data(), dims), encode_f32_packed(w.data(), dims)}) {
+    Graph g = gemm_graph({{c, dims}});
+    g.outputs.push_back(g.find_value("w0"));  // the weight is also a graph output
+    const std::vector<uint8_t> bytes = write_bundle(g, "{}");
+    AlignedBuffer buf{std::span<const uint8_t>(bytes)};
+    const Bundle b = read_bundle(buf.span());
+    Session s(b.graph);
+    std::vector<float> x(2 * 40, 0.25f);
+    const auto& outs = s.run({TensorRef{DType::f32, {2, 40}, x.data()}});
+    REQUIRE(outs.size() == 2);
+    const TensorRef& out_w = outs[1];
+    REQUIRE(out_w.dims == dims);
+    CHECK(out_w.scheme == 0);
+    CHECK(out_w.bytes() == 120 * sizeof(float));
+    const std::vector<float> expected = decode_weight(c, DType::f32, dims, "w0");
+    const auto* got = static_cast<const float*>(out_w.data);
+    CHECK(std::vector<float>(got, got + 120) == expected);
+    // The Gemm that reads the weight still gives its (now dense) product.
+    const auto* y = static_cast<const float*>(outs[0].data);
+    for (int n = 0; n < 3; ++n) {
+      float ref = 0;
+      for (int k = 0; k < 40; ++k) ref += 0.25f * expected[n * 40 + k];
+      CHECK(y[n] == Approx(ref).epsilon(1e-5).margin(1e-6));
+    }
+  }
 }
