@@ -10,21 +10,8 @@ import ort from 'onnxruntime-web';
 import { readOnnxGraph } from '../../bench/lib/onnx-reader.mjs';
 import { configureOrt, ORT_SESSION_OPTIONS } from '../../bench/lib/runners.mjs';
 import { repoRoot } from './helpers/paths.mjs';
+import { lenField, strField, tag, varint } from './helpers/protobuf.mjs';
 
-// Protobuf encoding helpers (wire types 0 varint, 2 length-delimited, 5 fixed32).
-const varint = (v) => {
-  let n = BigInt.asUintN(64, BigInt(v));
-  const out = [];
-  do {
-    const b = Number(n & 0x7fn);
-    n >>= 7n;
-    out.push(n ? b | 0x80 : b);
-  } while (n);
-  return out;
-};
-const tag = (field, wire) => varint((field << 3) | wire);
-const lenField = (field, bytes) => [...tag(field, 2), ...varint(bytes.length), ...bytes];
-const strField = (field, s) => lenField(field, [...new TextEncoder().encode(s)]);
 const f32Bytes = (values) => [...new Uint8Array(Float32Array.from(values).buffer)];
 const msg = (...fields) => fields.flat();
 

@@ -53,18 +53,16 @@ void quantize_row(const float* x, int64_t k, int64_t stride, float inv_scale, in
     const v128_t clamped = wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, wasm_f32x4_mul(wasm_v128_load(p), inv)));
     return wasm_i32x4_sub(wasm_f32x4_add(clamped, magic), magic_bits);
   };
-  for (; i + 16 <= k; i += 16) {
-    const v128_t a = wasm_i16x8_narrow_i32x4(to_i32(x + i), to_i32(x + i + 4));
-    const v128_t b = wasm_i16x8_narrow_i32x4(to_i32(x + i + 8), to_i32(x + i + 12));
-    wasm_v128_store(q + i, wasm_i8x16_narrow_i16x8(a, b));
-  }
+  auto quantize16 = [&](const float* p) {
+    return wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(to_i32(p), to_i32(p + 4)),
+                                   wasm_i16x8_narrow_i32x4(to_i32(p + 8), to_i32(p + 12)));
+  };
+  for (; i + 16 <= k; i += 16) wasm_v128_store(q + i, quantize16(x + i));
   if (k - i >= 4) {  // a short tail (Conv rows of 25, 75...) through one padded vector pass
     alignas(16) float tail[16] = {};
     alignas(16) int8_t out[16];
     std::memcpy(tail, x + i, static_cast<size_t>(k - i) * sizeof(float));
-    const v128_t a = wasm_i16x8_narrow_i32x4(to_i32(tail), to_i32(tail + 4));
-    const v128_t b = wasm_i16x8_narrow_i32x4(to_i32(tail + 8), to_i32(tail + 12));
-    wasm_v128_store(out, wasm_i8x16_narrow_i16x8(a, b));
+    wasm_v128_store(out, quantize16(tail));
     std::memcpy(q + i, out, static_cast<size_t>(k - i));
     i = k;
   }

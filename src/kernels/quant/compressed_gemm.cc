@@ -80,23 +80,27 @@ const float* int8_rounded(const float* x, int64_t m, int64_t k, const ActQuant& 
   return rounded.data();
 }
 
-// Quantizes rows [0, a->m) of x for an int8 kernel (plus the q4_block_min block sums).
+// q4_block_min kernels also read the int8 rows' sums per block of 32.
+void attach_block_sums(const WeightView& w, QGemmArgs* a) {
+  if (w.scheme != static_cast<uint16_t>(SchemeId::q4_block_min)) return;
+  thread_local std::vector<int32_t> block_sums;
+  const int64_t blocks = q4_blocks_per_row(w.k);
+  block_sums.resize(static_cast<size_t>(a->m * blocks));
+  int8_block_sums(a->xq, a->m, a->xq_stride, blocks, block_sums.data());
+  a->x_block_sums = block_sums.data();
+}
+
+// Quantizes rows [0, a->m) of x for an int8 kernel.
 void prepare_int8_rows(const float* x, const WeightView& w, const ActQuant& aq, QGemmArgs* a) {
   thread_local std::vector<int8_t> xq;
   thread_local std::vector<float> x_scale;
-  thread_local std::vector<int32_t> block_sums;
-  const int64_t blocks = q4_blocks_per_row(w.k);
   a->xq_stride = int8_row_stride(w.k);
   xq.resize(static_cast<size_t>(a->m * a->xq_stride));
   x_scale.resize(static_cast<size_t>(a->m));
   quantize(x, a->m, w.k, a->xq_stride, aq, xq.data(), x_scale.data());
   a->xq = xq.data();
   a->x_scale = x_scale.data();
-  if (w.scheme == static_cast<uint16_t>(SchemeId::q4_block_min)) {
-    block_sums.resize(static_cast<size_t>(a->m * blocks));
-    int8_block_sums(xq.data(), a->m, a->xq_stride, blocks, block_sums.data());
-    a->x_block_sums = block_sums.data();
-  }
+  attach_block_sums(w, a);
 }
 
 // Why no kernel can run this product, or null.
@@ -224,19 +228,17 @@ void compressed_gemm_int8_rows(QGemmImpl impl, const int8_t* xq, const float* x_
                                const float* bias, float* y, int64_t ldy, const Activation& fused) {
   const ActQuant aq{kActStaticI8, 1.f};
   if (unsupported(w, aq)) check_compressed_gemm(w, aq, "compressed_gemm_int8_rows");
+  if (!runs_on_int8_rows(w, aq))
+    fail(Errc::unknown_scheme, std::string("compressed_gemm_int8_rows: weight scheme '") + scheme_name(w.scheme) +
+                                   "' has no int8-activation kernel");
   if (M <= 0 || w.n <= 0 || fill_zero_k(M, w, bias, y, ldy, fused)) return;
   const QGemmArgs a = base_args(w, QGemmAct::i8, bias, ldy, fused);
-  const int64_t stride = int8_row_stride(w.k), blocks = q4_blocks_per_row(w.k);
+  const int64_t stride = int8_row_stride(w.k);
   run_blocks(pick(impl, *find_kernel(w.scheme, QGemmAct::i8)), a, M, y, [&](int64_t m0, QGemmArgs* b) {
     b->xq = xq + m0 * stride;
     b->xq_stride = stride;
     b->x_scale = x_scale + m0;
-    if (w.scheme == static_cast<uint16_t>(SchemeId::q4_block_min)) {
-      thread_local std::vector<int32_t> block_sums;
-      block_sums.resize(static_cast<size_t>(b->m * blocks));
-      int8_block_sums(b->xq, b->m, stride, blocks, block_sums.data());
-      b->x_block_sums = block_sums.data();
-    }
+    attach_block_sums(w, b);
   });
 }
 

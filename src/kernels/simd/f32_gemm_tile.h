@@ -83,6 +83,22 @@ inline v128_t activate(v128_t v, const Activation& act) {
   }
 }
 
+// Stores the first `count` (<= 4) lanes of v at y after the activation: vector kinds
+// on the vector, the others per element once stored.
+__attribute__((noinline)) inline void store_activated(float* y, v128_t v, int count, const Activation& act) {
+  const bool vector_act = activation_is_vector(act);
+  if (vector_act) v = activate(v, act);
+  if (count == 4) {
+    wasm_v128_store(y, v);
+  } else {
+    alignas(16) float out[4];
+    wasm_v128_store(out, v);
+    std::memcpy(y, out, static_cast<size_t>(count) * sizeof(float));
+  }
+  if (!vector_act)
+    for (int r = 0; r < count; ++r) y[r] = act.apply(y[r]);
+}
+
 // Where and how a tile is stored: C(i, c) -> y[i * row_stride + c] for c < cols,
 // plus bias_cols[c] (Gemm: per output channel) or bias_rows[i] (Conv: per output
 // channel), then the activation.

@@ -43,20 +43,9 @@ TileScale tile_scale(const QGemmArgs& a, int64_t n0, int count, const float* w_s
 // scaled_dot_out and the activation of the 4 dots of activation row m, lane by lane
 // (the same IEEE operations in the same order as the scalar epilogue).
 void store_dots(const QGemmArgs& a, v128_t dots, int64_t m, int64_t n0, int count, const TileScale& ts) {
-  const bool vector_act = activation_is_vector(a.act);
   const v128_t scale = wasm_f32x4_mul(wasm_f32x4_splat(a.x_scale[m]), ts.w_scale);
-  v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(dots), scale), ts.bias);
-  if (vector_act) v = activate(v, a.act);
-  float* y = a.y + m * a.ldy + n0;
-  if (count == kRows) {
-    wasm_v128_store(y, v);
-  } else {
-    alignas(16) float out[kRows];
-    wasm_v128_store(out, v);
-    std::memcpy(y, out, static_cast<size_t>(count) * sizeof(float));
-  }
-  if (!vector_act)
-    for (int r = 0; r < count; ++r) y[r] = a.act.apply(y[r]);
+  const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(dots), scale), ts.bias);
+  store_activated(a.y + m * a.ldy + n0, v, count, a.act);
 }
 
 template <int MR>
@@ -160,7 +149,7 @@ void codebook4_gemv(const QGemmArgs& a) {
                    x3 = wasm_v128_load(x + 24);
       for (int r = 0; r < kRows; ++r) {
         const uint8_t* src = rows[r] + 16 * g;
-        const v128_t packed = end - src >= 16 ? wasm_v128_load(src) : load16_bounded(src, end);
+        const v128_t packed = load16_bounded(src, end);
         const v128_t even = wasm_i8x16_swizzle(table[r], wasm_v128_and(packed, nibble));
         const v128_t odd = wasm_i8x16_swizzle(table[r], wasm_u8x16_shr(packed, 4));
         const v128_t d0 = wasm_i32x4_dot_i16x8(x0, wasm_v128_and(even, low_byte));

@@ -52,13 +52,8 @@ void store_sums(const QGemmArgs& a, v128_t sum, int64_t m, int64_t n0, int count
   alignas(16) float b[kRows] = {};
   if (a.bias)
     for (int r = 0; r < count; ++r) b[r] = a.bias[n0 + r];
-  v128_t v = wasm_f32x4_add(wasm_f32x4_mul(sum, wasm_f32x4_splat(a.x_scale[m])), wasm_v128_load(b));
-  const bool vector_act = activation_is_vector(a.act);
-  if (vector_act) v = activate(v, a.act);
-  float* y = a.y + m * a.ldy + n0;
-  alignas(16) float out[kRows];
-  wasm_v128_store(out, v);
-  for (int r = 0; r < count; ++r) y[r] = vector_act ? out[r] : a.act.apply(out[r]);
+  const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(sum, wasm_f32x4_splat(a.x_scale[m])), wasm_v128_load(b));
+  store_activated(a.y + m * a.ldy + n0, v, count, a.act);
 }
 
 // Where a block's fields are: q4_block and q4_block_min differ only in the block size,

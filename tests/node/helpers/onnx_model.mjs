@@ -5,35 +5,21 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './paths.mjs';
-
-const varint = (v) => {
-  let n = BigInt.asUintN(64, BigInt(v));
-  const out = [];
-  do {
-    const b = Number(n & 0x7fn);
-    n >>= 7n;
-    out.push(n ? b | 0x80 : b);
-  } while (n);
-  return out;
-};
-const tag = (field, wire) => varint((field << 3) | wire);
-const len = (field, bytes) => [...tag(field, 2), ...varint(bytes.length), ...bytes];
-const str = (field, s) => len(field, [...new TextEncoder().encode(s)]);
-const int = (field, v) => [...tag(field, 0), ...varint(v)];
+import { intField, lenField, strField } from './protobuf.mjs';
 
 const FLOAT = 1;
 const INT64 = 7;
 
 /** A ValueInfoProto for a float tensor; a dim that is a string is symbolic (dim_param). */
 function valueInfo(name, dims) {
-  const dimMsgs = dims.map((d) => len(1, typeof d === 'string' ? str(2, d) : int(1, d)));
-  const tensorType = [...int(1, FLOAT), ...len(2, dimMsgs.flat())];
-  return [...str(1, name), ...len(2, len(1, tensorType))];
+  const dimMsgs = dims.map((d) => lenField(1, typeof d === 'string' ? strField(2, d) : intField(1, d)));
+  const tensorType = [...intField(1, FLOAT), ...lenField(2, dimMsgs.flat())];
+  return [...strField(1, name), ...lenField(2, lenField(1, tensorType))];
 }
 
 function int64Initializer(name, values) {
   const raw = new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer);
-  return [...int(1, values.length), ...int(2, INT64), ...str(8, name), ...len(9, [...raw])];
+  return [...intField(1, values.length), ...intField(2, INT64), ...strField(8, name), ...lenField(9, [...raw])];
 }
 
 /**
@@ -43,13 +29,13 @@ function int64Initializer(name, values) {
 export function padFanOutOnnx(padElements, count) {
   const graph = [];
   for (let k = 0; k < count; k++) {
-    graph.push(...len(1, [...str(1, 'x'), ...str(1, `pads${k}`), ...str(2, `y${k}`), ...str(3, `pad${k}`), ...str(4, 'Pad')]));
+    graph.push(...lenField(1, [...strField(1, 'x'), ...strField(1, `pads${k}`), ...strField(2, `y${k}`), ...strField(3, `pad${k}`), ...strField(4, 'Pad')]));
   }
-  graph.push(...str(2, 'pad_fan_out'));
-  for (let k = 0; k < count; k++) graph.push(...len(5, int64Initializer(`pads${k}`, [0, 0, 0, padElements + k])));
-  graph.push(...len(11, valueInfo('x', [1, 'n'])));
-  for (let k = 0; k < count; k++) graph.push(...len(12, valueInfo(`y${k}`, [1, 'm'])));
-  const model = [...int(1, 8), ...len(8, [...str(1, ''), ...int(2, 13)]), ...len(7, graph)];
+  graph.push(...strField(2, 'pad_fan_out'));
+  for (let k = 0; k < count; k++) graph.push(...lenField(5, int64Initializer(`pads${k}`, [0, 0, 0, padElements + k])));
+  graph.push(...lenField(11, valueInfo('x', [1, 'n'])));
+  for (let k = 0; k < count; k++) graph.push(...lenField(12, valueInfo(`y${k}`, [1, 'm'])));
+  const model = [...intField(1, 8), ...lenField(8, [...strField(1, ''), ...intField(2, 13)]), ...lenField(7, graph)];
   return Uint8Array.from(model);
 }
 
