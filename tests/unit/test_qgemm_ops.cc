@@ -303,3 +303,20 @@ TEST_CASE("compressed Gemm: transA, beta and every C broadcast", "[qgemm][ops]")
     for (size_t i = 0; i < yq.size(); ++i) CHECK(yq[i] == Approx(yd[i]).margin(1e-5));
   }
 }
+
+TEST_CASE("compressed_gemm_int8_rows refuses a weight that has no int8-activation kernel", "[qgemm][ops]") {
+  std::mt19937 rng(6);
+  const std::vector<float> w = random_floats(rng, 24);
+  const ConstData f16 = encode(Enc::f16, w, {4, 6});
+  TensorRef ref{DType::f32, {4, 6}, const_cast<uint8_t*>(f16.bytes)};
+  ref.scheme = f16.scheme;
+  ref.stored_bytes = f16.size;
+  ref.side = f16.side;
+  ref.side_bytes = f16.side_size;
+  const WeightView view = weight_view(ref);
+  const std::vector<int8_t> xq(static_cast<size_t>(2 * int8_row_stride(6)), 1);
+  const std::vector<float> scale(2, 0.1f);
+  std::vector<float> y(8);
+  require_error([&] { compressed_gemm_int8_rows(QGemmImpl::best, xq.data(), scale.data(), 2, view, nullptr, y.data(), 4); },
+                Errc::unknown_scheme, "'f16' has no int8-activation kernel");
+}
