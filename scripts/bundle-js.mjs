@@ -9,7 +9,7 @@
 //               declarations serve both (an ES module may import a CommonJS one's named exports;
 //               the reverse fails under TypeScript's node16 resolution). Only the modules that
 //               index.d.cts reaches are shipped.
-// The SHA-256 of dist/qcomp.wasm is compiled in (a cached runtime must match it),
+// The SHA-256 of dist/qcomp.wasm.gz is compiled in (a cached runtime must match it),
 // so run scripts/copy-wasm.mjs first.
 // Usage: node scripts/bundle-js.mjs   (after tsc -p js/tsconfig.json and copy-wasm)
 import { build, transform } from 'esbuild';
@@ -25,9 +25,9 @@ const dist = path.join(root, 'dist');
 await mkdir(dist, { recursive: true });
 let wasm;
 try {
-  wasm = await readFile(path.join(dist, 'qcomp.wasm'));
+  wasm = await readFile(path.join(dist, 'qcomp.wasm.gz'));
 } catch {
-  console.error('bundle-js: dist/qcomp.wasm is missing; run node scripts/copy-wasm.mjs first');
+  console.error('bundle-js: dist/qcomp.wasm.gz is missing; run node scripts/copy-wasm.mjs first');
   process.exit(1);
 }
 const runtimeSha256 = createHash('sha256').update(wasm).digest('hex');

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
-  '.json': 'application/json', '.qcb': 'application/octet-stream' };
+  '.json': 'application/json', '.qcb': 'application/octet-stream', '.gz': 'application/gzip' };
 
 export const ISOLATION_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',

@@ -85,6 +85,35 @@ export async function fetchBytes(url: string | URL, onProgress?: ProgressCallbac
   }
 }
 
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** Whether bytes start like a gzip member (RFC 1952). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+}
+
+/** The bytes inflated when they are gzip (the platform's DecompressionStream), else as they are. */
+export async function gunzipIfGzip(bytes: Uint8Array, where: string): Promise<Uint8Array> {
+  if (!isGzip(bytes)) return bytes;
+  try {
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new IoError(`${where}: damaged gzip data: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
+
+/**
+ * The response typed application/wasm (for WebAssembly.compileStreaming), its body
+ * inflated when `gzipped` (the URL names a .gz) and the server did not already send
+ * it with a Content-Encoding that fetch has undone.
+ */
+export function wasmResponse(response: Response, gzipped: boolean): Response {
+  const inflate = gzipped && response.body && !response.headers.get('content-encoding');
+  const body = inflate ? response.body!.pipeThrough(new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>) : response.body;
+  return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
+}
+
 /** Lowercase hex of bytes. */
 export function toHex(bytes: Uint8Array): string {
   let s = '';

@@ -5,8 +5,12 @@
 // and drive its C API (src/bindings/c_api.cc). qcomp-mt.wasm, the pthreads build,
 // comes with Emscripten's ES-module glue (qcomp-mt.mjs + qcomp-mt.worker.js),
 // which creates the shared memory and the Web Workers; it exports the same C API.
+// The package ships both modules gzipped (qcomp.wasm.gz, qcomp-mt.wasm.gz: the
+// package stays under 500 KB); they are inflated on the way to the compiler with
+// the platform's DecompressionStream. A module served uncompressed (wasmUrl, or a
+// server that sends the .gz with Content-Encoding: gzip) is used as it is.
 import type { ByteStore } from './cache.js';
-import { isNode, readFileNode, fetchBytes, platformSha256, toHex } from './env.js';
+import { isNode, readFileNode, fetchBytes, fetchResponse, gunzipIfGzip, platformSha256, toHex, wasmResponse } from './env.js';
 import { InternalError, IoError, OutOfMemoryError, QcompError } from './errors.js';
 import type { RuntimeBuild } from './threads.js';
 
@@ -39,7 +43,7 @@ const REQUIRED_EXPORTS = ['memory', '_initialize', 'qc_alloc', 'qc_free', 'qc_mo
   'qc_model_load', 'qc_model_run'];
 
 export interface RuntimeOptions {
-  /** Where qcomp.wasm lives; defaults to the file next to this module. */
+  /** Where qcomp.wasm lives (gzipped or not); defaults to qcomp.wasm.gz next to this module. */
   wasmUrl?: string | URL;
   /** Threaded build: the threads its first user wants (the worker pool is sized at start). */
   threads?: number;
@@ -47,11 +51,11 @@ export interface RuntimeOptions {
   store?: ByteStore | undefined;
 }
 
-// The SHA-256 of dist/qcomp.wasm, put in by scripts/bundle-js.mjs (esbuild define):
+// The SHA-256 of dist/qcomp.wasm.gz, put in by scripts/bundle-js.mjs (esbuild define):
 // a cached runtime is used only when it hashes to it, so an entry left by another
 // version of the package (stale) or damaged (corrupt) is dropped and fetched again.
 declare const __QCOMP_WASM_SHA256__: string | undefined;
-/** Hex SHA-256 of the qcomp.wasm this JS was built with ('' in unbundled builds: no runtime caching). */
+/** Hex SHA-256 of the qcomp.wasm.gz this JS was built with ('' in unbundled builds: no runtime caching). */
 export const RUNTIME_SHA256: string = typeof __QCOMP_WASM_SHA256__ === 'string' ? __QCOMP_WASM_SHA256__ : '';
 
 const utf8 = new TextDecoder();
@@ -283,7 +287,7 @@ const IMPORTS = {
 };
 
 async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const url = options.wasmUrl ?? new URL('./qcomp.wasm', import.meta.url);
+  const url = options.wasmUrl ?? new URL('./qcomp.wasm.gz', import.meta.url);
   const wasmModule = await compileWasm(url, options.store);
   try {
     const instance = await WebAssembly.instantiate(wasmModule, IMPORTS);
@@ -309,8 +313,9 @@ function quietBlockingWarning(text: string): void {
 }
 
 /**
- * Starts the pthreads build through its Emscripten glue, which fetches qcomp-mt.wasm
- * and qcomp-mt.worker.js next to itself and pre-spawns `threads - 1` Web Workers
+ * Starts the pthreads build through its Emscripten glue, which takes the module we
+ * compile from qcomp-mt.wasm.gz (instantiateWasm), starts qcomp-mt.worker.js next
+ * to itself and pre-spawns `threads - 1` Web Workers
  * (a thread started later from the browser main thread could not run before the
  * caller returns to the event loop, so the pool is all a run can use).
  */
@@ -319,7 +324,20 @@ async function startThreadedRuntime(options: RuntimeOptions): Promise<Runtime> {
   const threads = Math.max(2, options.threads ?? 2);
   try {
     const glue = await import(/* webpackIgnore: true */ /* @vite-ignore */ url.href);
-    const module = await glue.default({ qcPoolSize: threads - 1, printErr: quietBlockingWarning }) as ThreadedModule;
+    const wasmUrl = new URL('./qcomp-mt.wasm.gz', import.meta.url);
+    let failed: (e: unknown) => void = () => {};
+    const loadFailed = new Promise<never>((_, reject) => { failed = reject; });
+    // The glue's own fetch would hand the gzip bytes to the compiler: give it the module.
+    const instantiateWasm = (imports: WebAssembly.Imports, received: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) => {
+      compileWasm(wasmUrl, undefined)
+        .then(async (m) => received(await WebAssembly.instantiate(m, imports), m))
+        .catch((e: unknown) => failed(e));
+      return {};
+    };
+    const module = await Promise.race([
+      glue.default({ qcPoolSize: threads - 1, printErr: quietBlockingWarning, instantiateWasm }) as Promise<ThreadedModule>,
+      loadFailed,
+    ]);
     const exports: Record<string, unknown> = { memory: module.wasmMemory, _initialize: () => {} };
     for (const name of Object.keys(module)) if (name.startsWith('_qc_')) exports[name.slice(1)] = module[name];
     const missing = [...REQUIRED_EXPORTS, 'qc_set_thread_count'].filter((name) => !exports[name]);
@@ -333,19 +351,24 @@ async function startThreadedRuntime(options: RuntimeOptions): Promise<Runtime> {
 
 async function compileWasm(url: string | URL, store: ByteStore | undefined): Promise<WebAssembly.Module> {
   const where = String(url);
-  if (isNode() && isFileLocation(url)) return compile(await readFileNode(url), where);
+  if (isNode() && isFileLocation(url)) return compile(await gunzipIfGzip(await readFileNode(url), where), where);
   if (store && RUNTIME_SHA256) {
     const key = new URL(url, globalThis.location?.href).href;
-    if (key.startsWith('http:') || key.startsWith('https:')) return compile(await cachedRuntimeBytes(key, store), where);
-  }
-  if (typeof WebAssembly.compileStreaming === 'function') {
-    try {
-      return await WebAssembly.compileStreaming(fetch(url));
-    } catch {
-      // Served with the wrong MIME type or streaming unsupported: fall back to bytes.
+    if (key.startsWith('http:') || key.startsWith('https:')) {
+      return compile(await gunzipIfGzip(await cachedRuntimeBytes(key, store), where), where);
     }
   }
-  return compile(await fetchBytes(url), where);
+  if (typeof WebAssembly.compileStreaming === 'function') {
+    let response: Response | undefined;
+    try {
+      response = await fetchResponse(url);
+      return await WebAssembly.compileStreaming(wasmResponse(response, /\.gz$/.test(String(url).split(/[?#]/)[0]!)));
+    } catch (e) {
+      if (!response) throw e;
+      // Streaming unsupported or the stream failed: fall back to bytes.
+    }
+  }
+  return compile(await gunzipIfGzip(await fetchBytes(url), where), where);
 }
 
 /** The runtime's bytes, cache-first: a cached copy must hash to RUNTIME_SHA256, a fetched one is kept if it does. */

@@ -198,16 +198,16 @@ describe('the package in a page with COOP/COEP', () => {
 
 describe('cache', () => {
   // The page shell may come from the HTTP cache; the runtime and bundles never do: only the package's cache keeps them.
-  const cacheControl = (path) => (/\.(wasm|qcb)$/.test(path) ? 'no-store' : 'max-age=3600');
+  const cacheControl = (path) => (/\.(wasm|wasm\.gz|qcb)$/.test(path) ? 'no-store' : 'max-age=3600');
   const bundle = BUNDLES[1];
-  const wasmPath = '/dist/qcomp.wasm';
+  const wasmPath = '/dist/qcomp.wasm.gz';
 
   for (const worker of [false, true]) {
     test(`${worker ? 'worker' : 'main thread'}: offline reload loads from the cache; a corrupted entry is replaced`, async () => {
       const p = await openPage(browser, { cacheControl });
       try {
         const fileBytes = await readFile(root + bundle.file);
-        const wasmBytes = await readFile(`${root}dist/qcomp.wasm`);
+        const wasmBytes = await readFile(`${root}dist/qcomp.wasm.gz`);
         const first = await p.call('load', `../../${bundle.file}`, { cache: CACHE, worker, threads: 1 });
         assert.equal(first.error, undefined, JSON.stringify(first.error));
         assert.deepEqual(await p.call('cacheEntry', CACHE, `../../${bundle.file}`), { bytes: fileBytes.length, sha256: sha256(fileBytes) });

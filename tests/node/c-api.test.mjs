@@ -5,6 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { convertOnnx, padFanOutOnnx } from './helpers/onnx_model.mjs';
 import { fixtureBundle, repoRoot } from './helpers/paths.mjs';
 
@@ -14,7 +15,7 @@ let api;
 let bundle;
 
 before(async () => {
-  const wasm = await WebAssembly.compile(await readFile(path.join(repoRoot, 'dist', 'qcomp.wasm')));
+  const wasm = await WebAssembly.compile(gunzipSync(await readFile(path.join(repoRoot, 'dist', 'qcomp.wasm.gz'))));
   const instance = await WebAssembly.instantiate(wasm, {
     env: { emscripten_notify_memory_growth: () => {} },
     wasi_snapshot_preview1: { proc_exit: (code) => { throw new Error(`proc_exit ${code}`); } },

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { loadModel, IoError } from 'qcomp-wasm';
 import { fixtureBundle, repoRoot } from './helpers/paths.mjs';
@@ -14,7 +15,7 @@ const requests = [];
 
 before(async () => {
   const files = {
-    '/qcomp.wasm': [path.join(repoRoot, 'dist', 'qcomp.wasm'), 'application/wasm'],
+    '/qcomp.wasm.gz': [path.join(repoRoot, 'dist', 'qcomp.wasm.gz'), 'application/gzip'],
     '/lenet300.qcb': [fixtureBundle('lenet300'), 'application/octet-stream'],
   };
   server = createServer(async (req, res) => {
@@ -36,10 +37,10 @@ test('a runtime that cannot be fetched is an IoError, and the next load retries'
     (e) => e instanceof IoError && /no-runtime\.wasm/.test(e.message) && /404/.test(e.message));
 });
 
-test('loads the runtime and a bundle over http', async () => {
-  const model = await loadModel(`${base}/lenet300.qcb`, { wasmUrl: `${base}/qcomp.wasm` });
+test('loads the runtime (the shipped qcomp.wasm.gz) and a bundle over http', async () => {
+  const model = await loadModel(`${base}/lenet300.qcb`, { wasmUrl: `${base}/qcomp.wasm.gz` });
   try {
-    assert.ok(requests.includes('/qcomp.wasm'), 'the runtime came from wasmUrl');
+    assert.ok(requests.includes('/qcomp.wasm.gz'), 'the runtime came from wasmUrl');
     const out = await model.run({ input: { data: new Float32Array(784), dims: [1, 1, 28, 28] } });
     assert.deepEqual(out.logits.dims, [1, 10]);
     const local = await loadModel(fixtureBundle('lenet300'));
@@ -56,4 +57,29 @@ test('loads the runtime and a bundle over http', async () => {
 test('a missing bundle URL is an IoError naming the URL and status', async () => {
   await assert.rejects(loadModel(new URL(`${base}/missing.qcb`)),
     (e) => e instanceof IoError && /missing\.qcb/.test(e.message) && /404/.test(e.message));
+});
+
+// Each way of serving the runtime in a fresh process (the runtime is instantiated once per realm).
+function loadOverHttp(variant) {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'tests', 'node', 'helpers', 'load-runtime-over-http.mjs'), variant],
+    { encoding: 'utf8', cwd: repoRoot });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+test('the runtime served gzipped, with Content-Encoding: gzip, or inflated gives the same logits', () => {
+  const plain = loadOverHttp('plain-gz');
+  assert.ok(plain.ok, plain.message);
+  for (const variant of ['encoded-gz', 'raw']) {
+    const r = loadOverHttp(variant);
+    assert.ok(r.ok, `${variant}: ${r.message}`);
+    assert.deepEqual(r.logits, plain.logits, variant);
+  }
+});
+
+test('a damaged gzipped runtime is an IoError naming it', () => {
+  const r = loadOverHttp('damaged-gz');
+  assert.equal(r.ok, false);
+  assert.equal(r.error, 'IoError', r.message);
+  assert.match(r.message, /qcomp\.wasm\.gz/);
 });
