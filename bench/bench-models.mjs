@@ -213,7 +213,7 @@ async function main() {
     log('artifact sizes (brotli 11 of ORT\'s .wasm is slow the first time; cached in build/bench/)');
     // The single-thread runtime, and what a cross-origin isolated page loads on top for threads.
     const threaded = (n) => n.startsWith('qcomp-mt.');
-    report.sizes.push({ runtime: 'qcomp', ...artifactSizes(distDir, (n) => /\.(wasm|m?js)$/.test(n) && !threaded(n)) });
+    report.sizes.push({ runtime: 'qcomp', ...artifactSizes(distDir, (n) => /\.(wasm|wasm\.gz|m?js)$/.test(n) && !threaded(n)) });
     report.sizes.push({ runtime: 'qcomp threaded build (extra)', ...artifactSizes(distDir, threaded) });
     report.sizes.push({ runtime: 'ORT Web (wasm EP)', ...artifactSizes(ortDistDir,
       (n) => n === 'ort-wasm-simd-threaded.wasm' || n === 'ort-wasm-simd-threaded.mjs' || n === 'ort.wasm.min.mjs') });

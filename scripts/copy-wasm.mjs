@@ -3,7 +3,7 @@
 // and the pthreads build qcomp-mt.wasm with its Emscripten glue (qcomp-mt.mjs, which
 // js/src/wasm.ts imports, and qcomp-mt.worker.js, which it starts as Web Workers).
 // The two modules are stored gzipped (qcomp.wasm.gz, qcomp-mt.wasm.gz; deterministic:
-// zlib level 9, no name, mtime 0): raw, they alone would take the package past its
+// zlib level 9, no file name, mtime 0): raw, they alone would take the package past its
 // 500 KB budget. js/src/wasm.ts inflates them with DecompressionStream.
 // Usage: node scripts/copy-wasm.mjs [wasm build dir]   (default: build/wasm)
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -32,7 +32,7 @@ async function read(name) {
 await mkdir(dist, { recursive: true });
 for (const name of gzipped) {
   const bytes = await read(name);
-  const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION, memLevel: 9 });
+  const gz = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION });
   await writeFile(path.join(dist, `${name}.gz`), gz);
   await rm(path.join(dist, name), { force: true });  // left by builds before the modules were gzipped
   console.log(`copy-wasm: ${path.relative(root, path.join(buildDir, name))} (${bytes.byteLength} B) -> dist/${name}.gz (${gz.byteLength} B)`);
