@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "common/error.h"
+#include "format/json_number.h"
 #include "format/utf8.h"
 
 namespace qc {
@@ -136,7 +137,7 @@ void dump_number(std::string& out, double x) {
   } else {
     for (int precision = 1; precision <= 17; ++precision) {
       std::snprintf(buf, sizeof buf, "%.*g", precision, x);
-      if (std::strtod(buf, nullptr) == x) break;
+      if (json_number_value(buf) == x) break;
     }
   }
   out += buf;

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "format/json.h"
+#include "format/json_number.h"
 #include "format/utf8.h"
 
 namespace qc {
@@ -232,8 +233,7 @@ class JsonParser {
       if (!digit()) fail_at(pos_, "expected a digit in exponent");
       while (digit()) ++pos_;
     }
-    const std::string token(text_.substr(start, pos_ - start));
-    const double v = std::strtod(token.c_str(), nullptr);
+    const double v = json_number_value(text_.substr(start, pos_ - start));
     if (!std::isfinite(v)) fail_at(start, "number out of range");
     return Json(v);
   }

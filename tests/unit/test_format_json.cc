@@ -1,8 +1,15 @@
 // The metadata JSON library: strict parsing with byte offsets, deterministic output.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+
 #include "common/error.h"
 #include "format/json.h"
+#include "format/json_number.h"
 
 using namespace qc;
 
@@ -103,4 +110,49 @@ TEST_CASE("json: typed access mismatches throw bad_metadata", "[format][json]") 
   }
   REQUIRE_THROWS_AS(j.find("n")->as_int(), Error);
   REQUIRE_THROWS_AS(j.items(), Error);
+}
+
+TEST_CASE("json: numbers convert exactly where promised, within an ulp elsewhere (strtod as the oracle)", "[format][json]") {
+  auto ulps = [](double a, double b) {
+    int64_t ia, ib;
+    std::memcpy(&ia, &a, 8);
+    std::memcpy(&ib, &b, 8);
+    return ia > ib ? ia - ib : ib - ia;
+  };
+  for (const char* s : {"0", "-0", "1", "-17", "9007199254740991", "9007199254740992", "0.00392156862745098",
+                        "0.1", "0.2860", "0.3530", "1e22", "1.5e-21", "123456789012345e-10", "3.141592653589793"}) {
+    INFO(s);
+    const auto v = qc::json_number_exact(s);
+    REQUIRE(v.has_value());
+    CHECK(*v == std::strtod(s, nullptr));
+    CHECK(std::signbit(*v) == std::signbit(std::strtod(s, nullptr)));
+    CHECK(qc::json_number_value(s) == *v);
+    CHECK(qc::json_number_near(s) == *v);
+  }
+  for (const char* s : {"0.30000000000000004", "1e23", "1e-300", "1.7976931348623157e308", "12345678901234567890123",
+                        "-2.2250738585072014e-308", "0.000000000000000000000000000001234"}) {
+    INFO(s);
+    CHECK_FALSE(qc::json_number_exact(s).has_value());
+    CHECK(ulps(qc::json_number_near(s), std::strtod(s, nullptr)) <= 1);
+    CHECK(qc::json_number_value(s) == std::strtod(s, nullptr));
+  }
+  CHECK(std::isinf(qc::json_number_near("1e400")));
+  CHECK(qc::json_number_near("1e-400") == 0);
+  CHECK(qc::json_number_near("-0.0e99999999999") == 0);
+  std::mt19937_64 rng(7);
+  char buf[40];
+  for (int i = 0; i < 20000; ++i) {
+    uint64_t bits = rng();
+    double x;
+    std::memcpy(&x, &bits, 8);
+    if (!std::isfinite(x)) continue;
+    std::snprintf(buf, sizeof buf, "%.17g", x);
+    INFO(buf);
+    REQUIRE(ulps(qc::json_number_near(buf), std::strtod(buf, nullptr)) <= 1);
+    const auto exact = qc::json_number_exact(buf);
+    if (exact) REQUIRE(*exact == std::strtod(buf, nullptr));
+    // dump always reads back exactly with a correct reader.
+    const std::string text = qc::Json(x).dump();
+    REQUIRE(std::strtod(text.c_str(), nullptr) == x);
+  }
 }
