@@ -6,6 +6,7 @@
 // activation row) and the float epilogue of qgemm_epilogue.h.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/quant/qgemm_epilogue.h"
@@ -199,13 +200,30 @@ void codebook_panels(const QGemmArgs& a, const Decode& decode) {
   }
 }
 
-template <int kBits>
-void codebook_i8(const QGemmArgs& a) {
-  const CodebookUnpacker<kBits> unpack;
-  codebook_panels(a, [&](int64_t r, int64_t k16, int8_t* out) { decode_codebook_row_i8<kBits>(a, unpack, r, k16, out); });
+// Calls f(decode) with the row decoder for the view's index width: decode(r, k16, out).
+template <class F>
+void with_codebook_decoder(const QGemmArgs& a, const F& f) {
+  const auto narrow = [&](auto bits) {
+    constexpr int kBits = decltype(bits)::value;
+    const CodebookUnpacker<kBits> unpack;
+    f([&](int64_t r, int64_t k16, int8_t* out) { decode_codebook_row_i8<kBits>(a, unpack, r, k16, out); });
+  };
+  switch (a.w->codebook_bits) {
+    case 2: return narrow(std::integral_constant<int, 2>{});
+    case 3: return narrow(std::integral_constant<int, 3>{});
+    case 4: return narrow(std::integral_constant<int, 4>{});
+    default: return f([&](int64_t r, int64_t k16, int8_t* out) { decode_codebook_row_wide(a, r, k16, out); });
+  }
 }
 
 }  // namespace
+
+void decode_codebook_rows_i8(const QGemmArgs& a, int64_t stride, int8_t* out) {
+  const int64_t k16 = (a.w->k + 15) / 16 * 16;
+  with_codebook_decoder(a, [&](const auto& decode) {
+    for (int64_t r = 0; r < a.w->n; ++r) decode(r, k16, out + r * stride);
+  });
+}
 
 void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
   const WeightView& w = *a.w;
@@ -233,13 +251,8 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
 }
 
 void qgemm_codebook_i8_simd(const QGemmArgs& a) {
-  switch (a.w->codebook_bits) {
-    case 2: return codebook_i8<2>(a);
-    case 3: return codebook_i8<3>(a);
-    case 4: return a.m == 1 ? codebook4_gemv(a) : codebook_i8<4>(a);
-    default:
-      return codebook_panels(a, [&](int64_t r, int64_t k16, int8_t* out) { decode_codebook_row_wide(a, r, k16, out); });
-  }
+  if (a.w->codebook_bits == 4 && a.m == 1) return codebook4_gemv(a);
+  with_codebook_decoder(a, [&](const auto& decode) { codebook_panels(a, decode); });
 }
 
 }  // namespace qc
