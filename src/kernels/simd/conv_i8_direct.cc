@@ -1,5 +1,6 @@
 #include "kernels/simd/conv_i8_direct.h"
 
+#include "common/code_size.h"
 #include "kernels/simd/simd_available.h"
 #include "schemes/scheme_table.h"
 
@@ -15,14 +16,6 @@
 #endif
 
 namespace qc {
-
-// Setup code (checks, weight decoding, input expansion): size over speed; the tile
-// loop of channel_block is the hot part.
-#if defined(__clang__)
-#define QC_SMALL_CODE __attribute__((minsize))
-#else
-#define QC_SMALL_CODE
-#endif
 
 namespace {
 
