@@ -51,22 +51,22 @@ namespace {
 // Indices as wide as pointers (i32 in wasm: no i64 arithmetic and wraps).
 using Index = ptrdiff_t;
 
-// acc[q][n] = dot products of the pairs of quad q (x[q] + offsets[s]) with channel
-// n's pairs (w[4 s + n]) over every step s.
+// acc[q][n] = dot products of the pairs of quad q (offsets[s] bytes from x[q]) with
+// channel n's pairs (w[4 s + n]) over every step s.
 __attribute__((always_inline)) inline void accumulate(const int32_t* const* x, const int32_t* w,
                                                       const int32_t* offsets, Index steps,
                                                       v128_t (&acc)[kQuads][kLanes]) {
+  const char* xb[kQuads];
+  for (int q = 0; q < kQuads; ++q) xb[q] = reinterpret_cast<const char*>(x[q]);
   for (auto& row : acc)
     for (v128_t& v : row) v = wasm_i32x4_splat(0);
-  for (Index s = steps; s > 0; --s) {
-    const int32_t off = *offsets++;
+  for (const int32_t* end = offsets + steps; offsets != end; ++offsets, w += kLanes) {
     v128_t xv[kQuads];
-    for (int q = 0; q < kQuads; ++q) xv[q] = wasm_v128_load(x[q] + off);
+    for (int q = 0; q < kQuads; ++q) xv[q] = wasm_v128_load(xb[q] + *offsets);
     for (int n = 0; n < kLanes; ++n) {
       const v128_t wv = wasm_v128_load32_splat(w + n);
       for (int q = 0; q < kQuads; ++q) acc[q][n] = wasm_i32x4_add(acc[q][n], wasm_i32x4_dot_i16x8(xv[q], wv));
     }
-    w += kLanes;
   }
 }
 
@@ -85,7 +85,7 @@ struct PrepareScratch {
   CodebookLutI8 lut;
 };
 
-QC_SMALL_CODE void prepare(const WindowGeometry& g, int64_t channels, int64_t groups, const WeightView& w,
+__attribute__((noinline)) void prepare(const WindowGeometry& g, int64_t channels, int64_t groups, const WeightView& w,
                            ConvI8Direct* d) {
   thread_local PrepareScratch s;
   const Index kh = static_cast<Index>(g.kernel[1]), kw = static_cast<Index>(g.kernel[2]), k = static_cast<Index>(w.k);
@@ -111,7 +111,7 @@ QC_SMALL_CODE void prepare(const WindowGeometry& g, int64_t channels, int64_t gr
   }
   int32_t* offsets = scratch(s.offsets, steps);
   for (Index r = 0, i = 0; r < kernel_rows; ++r)
-    for (Index p = 0; p < cols; ++p) offsets[i++] = static_cast<int32_t>((r / kh * e_rows + r % kh) * width + 2 * p);
+    for (Index p = 0; p < cols; ++p) offsets[i++] = static_cast<int32_t>(((r / kh * e_rows + r % kh) * width + 2 * p) * 4);
   // Kernel row r of 4 channels, 8 taps (4 pairs) at a time: the int16 taps of each
   // channel are its pairs as int32 lanes (taps past kw zeroed), transposed so each
   // step's vector holds the 4 channels' pairs.

@@ -36,7 +36,7 @@ struct ConvI8Direct {
   int64_t blocks = 0, steps = 0;           // 4-channel blocks per group; pair steps per output channel
   int64_t e_rows = 0, e_width = 0;         // E: channels x e_rows x e_width int32
   const int32_t* pairs = nullptr;          // [groups][blocks][steps][4]
-  const int32_t* offsets = nullptr;        // [steps]: where in E each step reads, relative to its pixels
+  const int32_t* offsets = nullptr;        // [steps]: where in E each step reads, bytes from its pixels
   const float* w_scale = nullptr;          // [groups * out_channels]
 };
 
