@@ -26,11 +26,15 @@ constexpr int64_t kMaxE = int64_t{1} << 26;  // bytes of the expanded plane (int
 // compressed_gemm splits its products).
 constexpr int64_t kParallelMacs = int64_t{1} << 19;
 
-// Width of E's rows: every quad reads 4 + 2 * (pairs per kernel row - 1) values from
-// its first pixel; the padded input row must fit too. A multiple of 8 (expansion loop).
+// Width of E's rows: every quad reads 4 + kw - 1 values from its first pixel (2 * h
+// for an even kw); the padded input row must fit too. A multiple of 8 (expansion loop).
 int64_t e_width(const WindowGeometry& g) {
-  return (std::max((g.out[2] + 3) / 4 * 4 + (g.kernel[2] + 1) / 2 * 2 - 2, g.pad_begin[2] + g.in[2]) + 7) / 8 * 8;
+  return (std::max((g.out[2] + 3) / 4 * 4 + g.kernel[2] / 2 * 2 - 1 + g.kernel[2] % 2, g.pad_begin[2] + g.in[2]) + 7) /
+         8 * 8;
 }
+
+// Expanded planes: horizontal pairs, and for an odd kw vertical ones too.
+int64_t e_planes(const WindowGeometry& g) { return 1 + g.kernel[2] % 2; }
 
 }  // namespace
 
@@ -39,7 +43,8 @@ QC_SMALL_CODE bool conv_i8_direct_applies(const WindowGeometry& g, const WeightV
   if (w.scheme != static_cast<uint16_t>(SchemeId::i8_channel) && w.scheme != static_cast<uint16_t>(SchemeId::codebook))
     return false;
   if (g.stride[1] != 1 || g.stride[2] != 1 || g.dilation[1] != 1 || g.dilation[2] != 1) return false;
-  return w.k / (g.kernel[1] * g.kernel[2]) * (g.in[1] + g.pad_begin[1] + g.pad_end[1]) * e_width(g) * 4 <= kMaxE;
+  return w.k / (g.kernel[1] * g.kernel[2]) * (g.in[1] + g.pad_begin[1] + g.pad_end[1]) * e_width(g) * e_planes(g) * 4 <=
+         kMaxE;
 }
 
 #if QC_SIMD128
@@ -89,9 +94,13 @@ __attribute__((noinline)) void prepare(const WindowGeometry& g, int64_t channels
                            ConvI8Direct* d) {
   thread_local PrepareScratch s;
   const Index kh = static_cast<Index>(g.kernel[1]), kw = static_cast<Index>(g.kernel[2]), k = static_cast<Index>(w.k);
-  const Index n_all = static_cast<Index>(w.n), cols = (kw + 1) / 2, kernel_rows = static_cast<Index>(channels) * kh;
+  // Per input channel: kw / 2 horizontal pairs per kernel row, then for an odd kw
+  // the last column in vertical pairs (rows 2j, 2j + 1; an odd kh's last with 0).
+  const Index h = kw / 2, v = kw % 2 * ((kh + 1) / 2), per_channel = kh * h + v;
+  const Index n_all = static_cast<Index>(w.n), kernel_rows = static_cast<Index>(channels) * kh;
   const Index out_channels = n_all / static_cast<Index>(groups), blocks = (out_channels + kLanes - 1) / kLanes;
-  const Index steps = kernel_rows * cols, e_rows = static_cast<Index>(g.in[1] + g.pad_begin[1] + g.pad_end[1]);
+  const Index steps = static_cast<Index>(channels) * per_channel;
+  const Index e_rows = static_cast<Index>(g.in[1] + g.pad_begin[1] + g.pad_end[1]);
   const Index width = static_cast<Index>(e_width(g));
   // The int8 rows (stride K; a decoded codebook row writes up to 15 bytes past K, the
   // loads below read up to 8) and their scales.
@@ -110,30 +119,44 @@ __attribute__((noinline)) void prepare(const WindowGeometry& g, int64_t channels
     for (Index r = 0; r < n_all; ++r) scale[r] = s.lut.scale[w.codebook_per_channel ? r : 0];
   }
   int32_t* offsets = scratch(s.offsets, steps);
-  for (Index r = 0, i = 0; r < kernel_rows; ++r)
-    for (Index p = 0; p < cols; ++p) offsets[i++] = static_cast<int32_t>(((r / kh * e_rows + r % kh) * width + 2 * p) * 4);
-  // Kernel row r of 4 channels, 8 taps (4 pairs) at a time: the int16 taps of each
-  // channel are its pairs as int32 lanes (taps past kw zeroed), transposed so each
-  // step's vector holds the 4 channels' pairs.
+  const Index vertical = static_cast<Index>(channels) * e_rows * width;  // where the vertical plane starts
+  for (Index c = 0, i = 0; c < channels; ++c) {
+    for (Index ky = 0; ky < kh; ++ky)
+      for (Index p = 0; p < h; ++p) offsets[i++] = static_cast<int32_t>(((c * e_rows + ky) * width + 2 * p) * 4);
+    for (Index j = 0; j < v; ++j)
+      offsets[i++] = static_cast<int32_t>((vertical + (c * e_rows + 2 * j) * width + kw - 1) * 4);
+  }
+  // 4 channels at a time. Horizontal: a kernel row 8 taps (4 pairs) at a time, the
+  // int16 taps of each channel being its pairs as int32 lanes (taps past 2 h zeroed),
+  // transposed so each step's vector holds the 4 channels' pairs. Vertical: one pair
+  // per channel and step.
   int32_t* const pairs = scratch(s.pairs, static_cast<Index>(groups) * blocks * steps * kLanes);
   int32_t* dst = pairs;
   const v128_t lane = wasm_i16x8_make(0, 1, 2, 3, 4, 5, 6, 7);
   for (Index grp = 0; grp < groups; ++grp)
-    for (Index b = 0; b < blocks; ++b)
-      for (Index r = 0; r < kernel_rows; ++r)
-        for (Index t = 0; t < kw; t += 8) {
-          const v128_t keep = wasm_i16x8_gt(wasm_i16x8_splat(static_cast<int16_t>(kw - t)), lane);
-          v128_t v[kLanes];
-          for (Index i = 0; i < kLanes; ++i) {  // channels past the group's repeat its last; their outputs are dropped
-            const Index n = grp * out_channels + std::min(b * kLanes + i, out_channels - 1);
-            v[i] = wasm_v128_and(wasm_i16x8_load8x8(rows + n * k + r * kw + t), keep);
-          }
-          const v128_t lo01 = wasm_i32x4_shuffle(v[0], v[1], 0, 4, 1, 5), lo23 = wasm_i32x4_shuffle(v[2], v[3], 0, 4, 1, 5);
-          const v128_t hi01 = wasm_i32x4_shuffle(v[0], v[1], 2, 6, 3, 7), hi23 = wasm_i32x4_shuffle(v[2], v[3], 2, 6, 3, 7);
-          const v128_t step[4] = {wasm_i32x4_shuffle(lo01, lo23, 0, 1, 4, 5), wasm_i32x4_shuffle(lo01, lo23, 2, 3, 6, 7),
-                                  wasm_i32x4_shuffle(hi01, hi23, 0, 1, 4, 5), wasm_i32x4_shuffle(hi01, hi23, 2, 3, 6, 7)};
-          for (Index p = 0; p < 4 && t / 2 + p < cols; ++p, dst += kLanes) wasm_v128_store(dst, step[p]);
+    for (Index b = 0; b < blocks; ++b) {
+      const int8_t* src[kLanes];
+      for (Index i = 0; i < kLanes; ++i)  // channels past the group's repeat its last; their outputs are dropped
+        src[i] = rows + (grp * out_channels + std::min(b * kLanes + i, out_channels - 1)) * k;
+      for (Index r = 0; r < kernel_rows; ++r) {
+        for (Index t = 0; t < 2 * h; t += 8) {
+          const v128_t keep = wasm_i16x8_gt(wasm_i16x8_splat(static_cast<int16_t>(2 * h - t)), lane);
+          v128_t x[kLanes];
+          for (Index i = 0; i < kLanes; ++i) x[i] = wasm_v128_and(wasm_i16x8_load8x8(src[i] + r * kw + t), keep);
+          const v128_t lo02 = wasm_i32x4_shuffle(x[0], x[2], 0, 4, 1, 5), lo13 = wasm_i32x4_shuffle(x[1], x[3], 0, 4, 1, 5);
+          const v128_t hi02 = wasm_i32x4_shuffle(x[0], x[2], 2, 6, 3, 7), hi13 = wasm_i32x4_shuffle(x[1], x[3], 2, 6, 3, 7);
+          const v128_t step[4] = {wasm_i32x4_shuffle(lo02, lo13, 0, 4, 1, 5), wasm_i32x4_shuffle(lo02, lo13, 2, 6, 3, 7),
+                                  wasm_i32x4_shuffle(hi02, hi13, 0, 4, 1, 5), wasm_i32x4_shuffle(hi02, hi13, 2, 6, 3, 7)};
+          for (Index p = 0; p < 4 && t / 2 + p < h; ++p, dst += kLanes) wasm_v128_store(dst, step[p]);
         }
+        if (r % kh != kh - 1 || v == 0) continue;
+        for (Index j = 0; j < v; ++j, dst += kLanes)
+          for (Index i = 0; i < kLanes; ++i) {
+            const int8_t* tap = src[i] + (r - kh + 1 + 2 * j) * kw + kw - 1;
+            dst[i] = static_cast<uint16_t>(tap[0]) | (2 * j + 1 < kh ? tap[kw] * 65536 : 0);
+          }
+      }
+    }
   *d = {&g, channels, out_channels, blocks, steps, e_rows, width, pairs, offsets, scale};
 }
 
@@ -180,30 +203,37 @@ __attribute__((noinline)) void channel_block(const ConvI8Direct& d, const ConvI8
 
 struct RunScratch {
   std::vector<int32_t> e;
-  std::vector<int8_t> row;
+  std::vector<int8_t> x8;
 };
 
 QC_SMALL_CODE void run(const ConvI8Direct& d, const ConvI8DirectPlane& p, const Activation& act) {
   const WindowGeometry& g = *d.g;
   const Index in_h = static_cast<Index>(g.in[1]), in_w = static_cast<Index>(g.in[2]);
   const Index width = static_cast<Index>(d.e_width), e_rows = static_cast<Index>(d.e_rows);
-  // E: each input row zero-padded (row), then (row[x], row[x + 1]) as int16 pairs.
+  // The input zero-padded (x8: rows of `stride` bytes, one more zero row at the end),
+  // then E: (x8[y][x], x8[y][x + 1]) as int16 pairs, and for an odd kw after it
+  // (x8[y][x], x8[y + 1][x]) (the row after a channel's last only meets 0 weights).
+  const Index stride = width + 16, padded_rows = static_cast<Index>(d.channels) * e_rows;
   thread_local RunScratch s;
-  int32_t* const e = scratch(s.e, static_cast<Index>(d.channels) * e_rows * width);
-  int8_t* const row = scratch(s.row, width + 16);
-  std::memset(row, 0, static_cast<size_t>(width + 16));
-  int32_t* out = e;
-  for (Index r = 0; r < d.channels * e_rows; ++r, out += width) {
+  int32_t* const e = scratch(s.e, padded_rows * width * e_planes(g));
+  int8_t* const x8 = scratch(s.x8, (padded_rows + 1) * stride);
+  std::memset(x8, 0, static_cast<size_t>((padded_rows + 1) * stride));
+  for (Index r = 0; r < padded_rows; ++r) {
     const Index iy = r % e_rows - static_cast<Index>(g.pad_begin[1]);
-    const bool inside = iy >= 0 && iy < in_h;
-    if (inside) std::memcpy(row + g.pad_begin[2], p.x + (r / e_rows * in_h + iy) * in_w, static_cast<size_t>(in_w));
-    for (Index x = 0; x < width; x += 8) {
-      v128_t a = wasm_i16x8_load8x8(row + x), b = wasm_i16x8_load8x8(row + x + 1);
-      if (!inside) a = b = wasm_i32x4_splat(0);
-      wasm_v128_store(out + x, wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11));
-      wasm_v128_store(out + x + 4, wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15));
-    }
+    if (iy >= 0 && iy < in_h)
+      std::memcpy(x8 + r * stride + g.pad_begin[2], p.x + (r / e_rows * in_h + iy) * in_w, static_cast<size_t>(in_w));
   }
+  int32_t* out = e;
+  for (Index plane = 0; plane < e_planes(g); ++plane)
+    for (Index r = 0; r < padded_rows; ++r, out += width) {
+      const int8_t* first = x8 + r * stride;
+      const int8_t* second = first + (plane ? stride : 1);
+      for (Index x = 0; x < width; x += 8) {
+        const v128_t a = wasm_i16x8_load8x8(first + x), b = wasm_i16x8_load8x8(second + x);
+        wasm_v128_store(out + x, wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11));
+        wasm_v128_store(out + x + 4, wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15));
+      }
+    }
   // (e, not s.e, in the lambda: a thread_local named there would be each thread's own)
   const auto blocks = [&](int64_t b0, int64_t b1) {
     for (Index b = static_cast<Index>(b0); b < b1; ++b) channel_block(d, p, e, b, act);

@@ -2,16 +2,17 @@
 // (kernels/quant/compressed_conv): stride 1, dilation 1, any pads and groups, an
 // integer weight (i8_channel, or codebook through its int8 centroid table) and
 // int8 activations.
-// Per Conv call the weight is decoded once into int16 tap pairs, (w[ky][2p],
-// w[ky][2p + 1]) of each kernel row as one int32 (an odd row's last tap paired with
-// 0), 4 output channels interleaved per step. Per (image, group) plane the quantized
-// input is zero-padded and expanded to E[c][y][x] = (x[c][y][x], x[c][y][x + 1]),
-// so pair p of 4 consecutive output pixels is one v128.load of E at
-// [c][oy + ky][ox + 2p], the weight pair one v128.load32_splat, and
-// i32x4.dot_i16x8 adds 4 pixels x 2 taps. No im2col, no horizontal sums: a tile of
-// pixel quads x 4 channels gets the float epilogue of qgemm_epilogue.h lane by lane
-// (the reference's IEEE operations, so outputs are bit-identical) and is stored
-// straight into NCHW.
+// Per Conv call the weight is decoded once into int16 tap pairs, two taps as one
+// int32, 4 output channels interleaved per step: (w[ky][2p], w[ky][2p + 1]) along each
+// kernel row and, for an odd kw, the last column in vertical pairs (w[2j][kw - 1],
+// w[2j + 1][kw - 1]) (an odd kh's last paired with 0; 13 steps instead of 15 for 5x5).
+// Per (image, group) plane the quantized input is zero-padded and expanded to
+// E[c][y][x] = (x[c][y][x], x[c][y][x + 1]) (and, for an odd kw, a second plane of
+// (x[c][y][x], x[c][y + 1][x])), so a pair of 4 consecutive output pixels is one
+// v128.load of E, the weight pair one v128.load32_splat, and i32x4.dot_i16x8 adds
+// 4 pixels x 2 taps. No im2col, no horizontal sums: a tile of 2 pixel quads x 4
+// channels gets the float epilogue of qgemm_epilogue.h lane by lane (the reference's
+// IEEE operations, so outputs are bit-identical) and is stored straight into NCHW.
 #pragma once
 #include <cstdint>
 
