@@ -35,11 +35,11 @@ struct Case {
 
   std::string text() const {
     std::ostringstream o;
-    o << "scheme " << static_cast<int>(scheme) << " bits " << bits << " per_channel " << per_channel << " batch " << batch
-      << " groups " << groups << " C/g " << channels << " M/g " << out_channels << " in " << in_h << "x" << in_w
-      << " kernel " << kh << "x" << kw << " stride " << stride << " dilation " << dilation << " pads " << pads[0] << ","
-      << pads[1] << "," << pads[2] << "," << pads[3] << " quant " << quant << " bias " << bias << " act "
-      << static_cast<int>(act);
+    o << "scheme " << static_cast<int>(scheme) << " bits " << bits << " per_channel " << per_channel << " batch "
+      << batch << " groups " << groups << " C/g " << channels << " M/g " << out_channels << " in " << in_h << "x"
+      << in_w << " kernel " << kh << "x" << kw << " stride " << stride << " dilation " << dilation << " pads "
+      << pads[0] << "," << pads[1] << "," << pads[2] << "," << pads[3] << " quant " << quant << " bias " << bias
+      << " act " << static_cast<int>(act);
     return o.str();
   }
 };

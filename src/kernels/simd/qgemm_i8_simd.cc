@@ -187,7 +187,8 @@ int64_t round_up16(int64_t k) { return (k + 15) / 16 * 16; }
 template <int kBits>
 void decode_rows_narrow(const QGemmArgs& a, int64_t r0, int64_t count, int64_t stride, int8_t* out) {
   const CodebookUnpacker<kBits> unpack;
-  for (int64_t i = 0; i < count; ++i) decode_codebook_row_i8<kBits>(a, unpack, r0 + i, round_up16(a.w->k), out + i * stride);
+  for (int64_t i = 0; i < count; ++i)
+    decode_codebook_row_i8<kBits>(a, unpack, r0 + i, round_up16(a.w->k), out + i * stride);
 }
 
 void decode_rows_wide(const QGemmArgs& a, int64_t r0, int64_t count, int64_t stride, int8_t* out) {
