@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/code_size.h"
 #include "common/error.h"
 #include "common/parallel.h"
 #include "graph/op_table.h"
@@ -117,7 +118,7 @@ const char* unsupported(const WeightView& w, const ActQuant& aq) {
 
 std::span<const QGemmKernel> qgemm_kernels() { return kKernels; }
 
-void check_compressed_gemm(const WeightView& w, const ActQuant& aq, const std::string& where) {
+QC_SMALL_CODE void check_compressed_gemm(const WeightView& w, const ActQuant& aq, const std::string& where) {
   const char* why = unsupported(w, aq);
   if (!why) return;
   const Errc code = find_kernel(w.scheme, kernel_act(w, aq)) ? Errc::limit_exceeded : Errc::unknown_scheme;
@@ -176,7 +177,8 @@ void run_blocks(QGemmFn fn, const QGemmArgs& a, int64_t M, float* y, const Prepa
     parallel_for(M, kActivationRowGrain, [&](int64_t m0, int64_t m1) { activation_rows(m0, m1, false); });
 }
 
-bool fill_zero_k(int64_t M, const WeightView& w, const float* bias, float* y, int64_t ldy, const Activation& act) {
+QC_SMALL_CODE bool fill_zero_k(int64_t M, const WeightView& w, const float* bias, float* y, int64_t ldy,
+                               const Activation& act) {
   if (w.k != 0) return false;
   for (int64_t m = 0; m < M; ++m)
     for (int64_t n = 0; n < w.n; ++n) y[m * ldy + n] = act.apply(bias ? bias[n] : 0.f);

@@ -96,7 +96,7 @@ void conv_compressed(const Node& node, const ConvDims& d, const std::vector<cons
   const int64_t C = d.in_channels, M = d.out_channels;
   const int64_t c_per_group = C / d.group, m_per_group = M / d.group;
   const int64_t in_plane = g.in_size(), out_plane = g.out_size();
-  const CompressedConv unfolded(g, c_per_group, w, aq, act);
+  const CompressedConv unfolded(g, c_per_group, d.group, w, aq, act);
   // Threads take whole (image, group) planes, unfolding included; a single im2col
   // plane (batch 1) is split inside compressed_gemm instead. Same results either way.
   const auto planes = [&](int64_t first, int64_t last) {
@@ -108,6 +108,7 @@ void conv_compressed(const Node& node, const ConvDims& d, const std::vector<cons
       p.w = &wg;
       p.bias = bias ? bias + grp * m_per_group : nullptr;
       p.y = y + (n * M + grp * m_per_group) * out_plane;
+      p.group = grp;
 #if QC_SIMD128
       if (packed_simd) {
         ConvF32PackedArgs a;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/code_size.h"
 #include "graph/activation.h"
 #include "kernels/simd/simd128.h"
 
@@ -83,6 +84,10 @@ inline v128_t activate(v128_t v, const Activation& act) {
   }
 }
 
+// The activations that are not vector ones (sigmoid, tanh), on stored values: one
+// out-of-line copy for size (they cost an exp or tanh per value anyway).
+QC_SMALL_CODE inline void activate_stored(float* y, int64_t count, const Activation& act) { act.apply(y, count); }
+
 // Stores the first `count` (<= 4) lanes of v at y after the activation: vector kinds
 // on the vector, the others per element once stored.
 __attribute__((noinline)) inline void store_activated(float* y, v128_t v, int count, const Activation& act) {
@@ -95,8 +100,7 @@ __attribute__((noinline)) inline void store_activated(float* y, v128_t v, int co
     wasm_v128_store(out, v);
     std::memcpy(y, out, static_cast<size_t>(count) * sizeof(float));
   }
-  if (!vector_act)
-    for (int r = 0; r < count; ++r) y[r] = act.apply(y[r]);
+  if (!vector_act) activate_stored(y, count, act);
 }
 
 // Where and how a tile is stored: C(i, c) -> y[i * row_stride + c] for c < cols,
@@ -127,8 +131,7 @@ __attribute__((always_inline)) inline void f32_tile_store(const F32Tile<MR, NP>&
       wasm_v128_store(out + 4 * j, v);
     }
     if (!full) std::memcpy(yr, tmp, static_cast<size_t>(s.cols) * 4);
-    if (!vector_act)
-      for (int c = 0; c < s.cols; ++c) yr[c] = s.act.apply(yr[c]);
+    if (!vector_act) activate_stored(yr, s.cols, s.act);
   }
 }
 

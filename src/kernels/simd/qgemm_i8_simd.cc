@@ -1,7 +1,7 @@
 // SIMD128 kernels for int8 activations x int8 weights: i8_channel rows are read as
 // stored; codebook rows are first decoded to int8 through the int8 centroid table
 // (i8x16.swizzle as a 16-entry LUT for bits <= 4, a scalar gather for 5..8 bits)
-// into a 4-row panel that every activation row reuses.
+// into a 16-row panel that every activation row reuses.
 // Both then run the 2 x 4 register tile of i8_gemm_tile.h (1 x 4 for an odd last
 // activation row) and the float epilogue of qgemm_epilogue.h.
 #include <algorithm>
@@ -177,35 +177,60 @@ void decode_codebook_row_wide(const QGemmArgs& a, int64_t r, int64_t k16, int8_t
   std::fill(out + w.k, out + k16, int8_t{0});
 }
 
-// Decodes 4 rows at a time into a panel and runs the int8 tile on it; decode(r, k16,
-// out) writes row r of the view as k16 int8 centroid values.
-template <class Decode>
-void codebook_panels(const QGemmArgs& a, const Decode& decode) {
+// Rows [r0, r0 + count) of the codebook view at out + i * stride, (K + 15) / 16 * 16
+// int8 centroid values each (one function per index width; no per-width copies of
+// the code that calls it).
+using RowsDecoder = void (*)(const QGemmArgs& a, int64_t r0, int64_t count, int64_t stride, int8_t* out);
+
+int64_t round_up16(int64_t k) { return (k + 15) / 16 * 16; }
+
+template <int kBits>
+void decode_rows_narrow(const QGemmArgs& a, int64_t r0, int64_t count, int64_t stride, int8_t* out) {
+  const CodebookUnpacker<kBits> unpack;
+  for (int64_t i = 0; i < count; ++i)
+    decode_codebook_row_i8<kBits>(a, unpack, r0 + i, round_up16(a.w->k), out + i * stride);
+}
+
+void decode_rows_wide(const QGemmArgs& a, int64_t r0, int64_t count, int64_t stride, int8_t* out) {
+  for (int64_t i = 0; i < count; ++i) decode_codebook_row_wide(a, r0 + i, round_up16(a.w->k), out + i * stride);
+}
+
+RowsDecoder rows_decoder(int bits) {
+  switch (bits) {
+    case 2: return decode_rows_narrow<2>;
+    case 3: return decode_rows_narrow<3>;
+    case 4: return decode_rows_narrow<4>;
+    default: return decode_rows_wide;
+  }
+}
+
+// Decodes 16 rows at a time into a panel and runs the int8 tile on each 4 of them.
+void codebook_panels(const QGemmArgs& a) {
+  constexpr int64_t kPanelRows = 4 * kRows;
   const WeightView& w = *a.w;
-  const int64_t k16 = (w.k + 15) / 16 * 16;
+  const int64_t k16 = round_up16(w.k);
+  const RowsDecoder decode = rows_decoder(w.codebook_bits);
   thread_local std::vector<int8_t> panel;
-  panel.resize(static_cast<size_t>(kRows * k16));
+  panel.resize(static_cast<size_t>(kPanelRows * k16));
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
+    const int64_t first = n0 % kPanelRows;
+    if (first == 0) decode(a, n0, std::min(kPanelRows, w.n - n0), k16, panel.data());
     const int8_t* rows[kRows];
     float scale[kRows];
-    for (int r = 0; r < kRows; ++r) {
-      int8_t* dst = panel.data() + r * k16;
-      if (r < count) decode(n0 + r, k16, dst);
-      rows[r] = r < count ? dst : panel.data();
+    for (int r = 0; r < kRows; ++r) {  // rows past the end repeat the last; their sums are dropped
+      rows[r] = panel.data() + (first + std::min(r, count - 1)) * k16;
       scale[r] = a.lut_scale[w.codebook_per_channel ? n0 + std::min(r, count - 1) : 0];
     }
     int8_rows_gemm(a, rows, round_up8(w.k), n0, count, scale);
   }
 }
 
-template <int kBits>
-void codebook_i8(const QGemmArgs& a) {
-  const CodebookUnpacker<kBits> unpack;
-  codebook_panels(a, [&](int64_t r, int64_t k16, int8_t* out) { decode_codebook_row_i8<kBits>(a, unpack, r, k16, out); });
-}
-
 }  // namespace
+
+void decode_codebook_rows_i8(const QGemmArgs& a, int64_t stride, int8_t* out) {
+  rows_decoder(a.w->codebook_bits)(a, 0, a.w->n, stride, out);
+}
 
 void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
   const WeightView& w = *a.w;
@@ -233,13 +258,8 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
 }
 
 void qgemm_codebook_i8_simd(const QGemmArgs& a) {
-  switch (a.w->codebook_bits) {
-    case 2: return codebook_i8<2>(a);
-    case 3: return codebook_i8<3>(a);
-    case 4: return a.m == 1 ? codebook4_gemv(a) : codebook_i8<4>(a);
-    default:
-      return codebook_panels(a, [&](int64_t r, int64_t k16, int8_t* out) { decode_codebook_row_wide(a, r, k16, out); });
-  }
+  if (a.w->codebook_bits == 4 && a.m == 1) return codebook4_gemv(a);
+  codebook_panels(a);
 }
 
 }  // namespace qc
