@@ -1,5 +1,6 @@
 #include "runtime/plan.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -16,6 +17,8 @@
 namespace qc {
 
 namespace {
+
+void skip_empty_outputs(const Node&, const std::vector<const TensorRef*>&, const std::vector<TensorRef*>&) {}
 
 constexpr uint64_t kMaxTensorBytes = 1ull << 31;
 
@@ -138,19 +141,28 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
       checked_bytes(t, node_label(n) + " output '" + g.values[n.outputs[k]].name + "'");
     }
     std::vector<TensorRef*> outs;
-    for (int o : n.outputs) outs.push_back(&p.tensors[o]);
+    bool outputs_empty = true;
+    for (int o : n.outputs) {
+      outs.push_back(&p.tensors[o]);
+      const std::vector<int64_t>& d = p.tensors[o].dims;
+      outputs_empty = outputs_empty && std::find(d.begin(), d.end(), 0) != d.end();
+    }
+    // A node whose outputs hold no elements has nothing to compute, and its kernel
+    // must not run: an empty tensor's other dims can be huge (Reshape of an empty
+    // input to [1, 0, 2^40]), and a kernel looping over them would never end (fuzz_load_run).
+    const KernelFn simd = simd_op_kernel(n.op);
+    const KernelFn kernel = outputs_empty ? skip_empty_outputs : simd ? simd : info.ref_kernel;
     if (all_known) {
       for (TensorRef* t : outs) {
         AlignedBuffer buf = allocate(p, options, t->bytes(), node_label(n));
         t->data = buf.data();
         p.known_storage.push_back(std::move(buf));
       }
-      info.ref_kernel(n, in, outs);
+      (outputs_empty ? skip_empty_outputs : info.ref_kernel)(n, in, outs);
       for (int o : n.outputs) p.known[o] = 1;
     } else {
       for (int o : n.outputs) producer_step[o] = static_cast<int>(p.steps.size());
-      const KernelFn simd = simd_op_kernel(n.op);
-      p.steps.push_back(Step{&n, simd ? simd : info.ref_kernel, std::move(in), std::move(outs)});
+      p.steps.push_back(Step{&n, kernel, std::move(in), std::move(outs)});
     }
   }
 

@@ -47,8 +47,8 @@ std::vector<int64_t> pick_dims(const qc::Value& v, Stream& s) {
   for (auto& d : dims) {
     const uint8_t b = s.byte();
     if (d < 0 || (mode & 0x80)) d = b % 5;  // free dim, or a mutated fixed one
+    if (d != 0 && n > kMaxInputElements / static_cast<uint64_t>(d)) d = 1;  // keeps the whole product capped
     n *= static_cast<uint64_t>(d);
-    if (n > kMaxInputElements) d = 1, n = 1;
   }
   return dims;
 }

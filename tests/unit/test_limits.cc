@@ -163,3 +163,43 @@ TEST_CASE("limits: a graph output that is a compressed constant comes out decode
     }
   }
 }
+
+TEST_CASE("limits: a node whose outputs hold no elements is not run, however large its other dims") {
+  // Softmax over axis 1 of [1, 0, 2^40]: the kernel would loop 2^40 times over nothing
+  // (found by fuzz_load_run as a timeout; its reproducer is a committed seed).
+  Graph g;
+  const int x = add_act(g, "x", DType::f32, {-1, -1, -1});
+  const int y = add_act(g, "y", DType::f32, {-1, -1, -1});
+  const int z = add_act(g, "z", DType::f32, {-1, -1, -1});
+  Node softmax;
+  softmax.op = OpId::Softmax;
+  softmax.name = "softmax";
+  softmax.inputs = {x};
+  softmax.outputs = {y};
+  Attr axis;
+  axis.name = "axis";
+  axis.i = 1;
+  softmax.attrs.push_back(axis);
+  g.nodes.push_back(softmax);
+  Node relu;
+  relu.op = OpId::Relu;
+  relu.name = "relu";
+  relu.inputs = {y};
+  relu.outputs = {z};
+  g.nodes.push_back(relu);
+  g.inputs = {x};
+  g.outputs = {z};
+  Session s(g);
+  const std::vector<int64_t> dims{1, 0, int64_t{1} << 40};
+  const std::vector<TensorRef>& out = s.run({TensorRef{DType::f32, dims, nullptr}});
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].dims == dims);
+  CHECK(out[0].bytes() == 0);
+  // The same session still runs a non-empty input.
+  std::vector<float> v{1, 2, 3};
+  const std::vector<TensorRef>& ok = s.run({TensorRef{DType::f32, {1, 3, 1}, v.data()}});
+  REQUIRE(ok[0].bytes() == 3 * sizeof(float));
+  const float* p = ok[0].as<const float>();
+  CHECK(p[0] == Approx(0.09003057f));
+  CHECK(p[2] == Approx(0.66524096f));
+}
