@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { interleavedMedians } from './lib/timing.mjs';
 
 const [file, batchArg, ...dists] = process.argv.slice(2);
 const batch = Number(batchArg);
@@ -22,24 +23,8 @@ for (const dist of dists) {
   const lib = await import(pathToFileURL(path.join(path.resolve(dist), 'index.js')).href);
   const model = await lib.loadModel(bytes.slice());
   const feeds = { [model.info.inputs[0].name]: { data: x, dims: [batch, 1, 28, 28] } };
-  runners.push({ dist, run: () => model.run(feeds), samples: [] });
+  runners.push({ dist, run: () => model.run(feeds) });
 }
-const now = () => performance.now();
-for (const r of runners) {
-  const t = now();
-  while (now() - t < 1500) await r.run();
-}
-for (let round = 0; round < 40; round++) {
-  for (const r of runners) {
-    let n = 0;
-    const t = now();
-    do {
-      await r.run();
-      n++;
-    } while (now() - t < 3);
-    r.samples.push((now() - t) / n);
-  }
-}
-const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+const medians = await interleavedMedians(runners);
 console.log(`${path.basename(path.dirname(file))}/${path.basename(file)} batch ${batch}: ` +
-  runners.map((r) => `${r.dist} ${median(r.samples).toFixed(3)} ms`).join(', '));
+  runners.map((r, i) => `${r.dist} ${medians[i].toFixed(3)} ms`).join(', '));

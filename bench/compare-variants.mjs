@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { interleavedMedians } from './lib/timing.mjs';
 
 const [batchArg, dir, names, ...dists] = process.argv.slice(2);
 const batch = Number(batchArg);
@@ -23,32 +24,15 @@ for (const dist of dists) {
   for (const name of names.split(',')) {
     const model = await lib.loadModel(new Uint8Array(await readFile(path.join(dir, `${name}.qcb`))));
     const feeds = { [model.info.inputs[0].name]: { data: x, dims: [batch, 1, 28, 28] } };
-    runners.push({ dist, name, run: () => model.run(feeds), samples: [] });
+    runners.push({ dist, name, run: () => model.run(feeds) });
   }
 }
-const now = () => performance.now();
-for (const r of runners) {
-  const t = now();
-  while (now() - t < 1500) await r.run();
-}
-const rounds = Number(process.env.ROUNDS ?? 40);
-for (let round = 0; round < rounds; round++) {
-  for (const r of runners) {
-    let n = 0;
-    const t = now();
-    do {
-      await r.run();
-      n++;
-    } while (now() - t < 3);
-    r.samples.push((now() - t) / n);
-  }
-}
-const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+const medians = await interleavedMedians(runners, { rounds: Number(process.env.ROUNDS ?? 40) });
+runners.forEach((r, i) => { r.median = medians[i]; });
 for (const dist of dists) {
   const own = runners.filter((r) => r.dist === dist);
-  const base = median((own.find((r) => r.name === 'fp32') ?? own[0]).samples);
+  const base = (own.find((r) => r.name === 'fp32') ?? own[0]).median;
   console.log(`batch ${batch} ${dist}: ` + own.map((r) => {
-    const m = median(r.samples);
-    return `${r.name} ${m.toFixed(3)} ms (${(base / m).toFixed(2)}x)`;
+    return `${r.name} ${r.median.toFixed(3)} ms (${(base / r.median).toFixed(2)}x)`;
   }).join(', '));
 }

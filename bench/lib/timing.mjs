@@ -56,3 +56,29 @@ export async function interleavedRounds(runners, batch, { rounds, minSampleMs, e
     };
   });
 }
+
+/**
+ * The quick A/B timing of compare-dists / compare-variants: each runner (`{ run }`) runs
+ * for `warmupMs`, then `rounds` interleaved rounds in which a sample repeats run() until
+ * it lasts `sampleMs`; sets `runner.samples` (ms per run) and returns the medians.
+ */
+export async function interleavedMedians(runners, { warmupMs = 1500, rounds = 40, sampleMs = 3 } = {}) {
+  const now = () => performance.now();
+  for (const r of runners) {
+    const t = now();
+    while (now() - t < warmupMs) await r.run();
+    r.samples = [];
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const r of runners) {
+      let n = 0;
+      const t = now();
+      do {
+        await r.run();
+        n++;
+      } while (now() - t < sampleMs);
+      r.samples.push((now() - t) / n);
+    }
+  }
+  return runners.map((r) => [...r.samples].sort((p, q) => p - q)[r.samples.length >> 1]);
+}

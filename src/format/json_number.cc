@@ -67,31 +67,17 @@ Decimal parse_decimal(std::string_view s) {
 std::optional<double> exact(const Decimal& d) {
   if (d.mantissa == 0) return d.negative ? -0.0 : 0.0;
   if (d.dropped || d.mantissa > kExactMantissa || d.exp10 > kExactPow10 || d.exp10 < -kExactPow10) return std::nullopt;
-  const double m = static_cast<double>(d.mantissa);  // exact below 2^53
+  const double m = static_cast<double>(d.mantissa);  // exact up to 2^53
   const double v = d.exp10 >= 0 ? m * pow10_exact<double>(static_cast<int>(d.exp10)) : m / pow10_exact<double>(static_cast<int>(-d.exp10));
   return d.negative ? -v : v;
 }
 
-}  // namespace
-
-std::optional<double> json_number_exact(std::string_view token) { return exact(parse_decimal(token)); }
-
-double json_number_value(std::string_view token) {
-  if (const auto v = json_number_exact(token)) return *v;
-#if defined(__EMSCRIPTEN__)
-  return json_number_near(token);
-#else
-  return std::strtod(std::string(token).c_str(), nullptr);
-#endif
-}
-
-double json_number_near(std::string_view token) {
-  const Decimal d = parse_decimal(token);
+// mantissa * 10^exp10 in long double (113-bit quad in wasm, 64-bit x87 natively),
+// in steps of the exact 10^27 (5^27 < 2^63): under 14 roundings of the wider type,
+// then one to double, so the result is within an ulp and almost always exact. Past
+// the double range it gives inf or 0, as strtod would (the parser rejects inf).
+double near(const Decimal& d) {
   if (const auto v = exact(d)) return *v;
-  // mantissa * 10^exp10 in long double (113-bit quad in wasm, 64-bit x87 natively),
-  // in steps of the exact 10^27 (5^27 < 2^63): under 14 roundings of the wider type,
-  // then one to double, so the result is within an ulp and almost always exact. Past
-  // the double range it gives inf or 0, as strtod would (the parser rejects inf).
   constexpr int kStep = 27;
   long double v = static_cast<long double>(d.mantissa);
   const bool up = d.exp10 >= 0;
@@ -102,5 +88,20 @@ double json_number_near(std::string_view token) {
   const double r = static_cast<double>(up ? v * rest : v / rest);
   return d.negative ? -r : r;
 }
+
+}  // namespace
+
+std::optional<double> json_number_exact(std::string_view token) { return exact(parse_decimal(token)); }
+
+double json_number_value(std::string_view token) {
+#if defined(__EMSCRIPTEN__)
+  return near(parse_decimal(token));
+#else
+  if (const auto v = json_number_exact(token)) return *v;
+  return std::strtod(std::string(token).c_str(), nullptr);
+#endif
+}
+
+double json_number_near(std::string_view token) { return near(parse_decimal(token)); }
 
 }  // namespace qc

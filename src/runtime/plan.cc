@@ -150,18 +150,18 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     // A node whose outputs hold no elements has nothing to compute, and its kernel
     // must not run: an empty tensor's other dims can be huge (Reshape of an empty
     // input to [1, 0, 2^40]), and a kernel looping over them would never end (fuzz_load_run).
-    const KernelFn simd = simd_op_kernel(n.op);
-    const KernelFn kernel = outputs_empty ? skip_empty_outputs : simd ? simd : info.ref_kernel;
     if (all_known) {
       for (TensorRef* t : outs) {
         AlignedBuffer buf = allocate(p, options, t->bytes(), node_label(n));
         t->data = buf.data();
         p.known_storage.push_back(std::move(buf));
       }
-      (outputs_empty ? skip_empty_outputs : info.ref_kernel)(n, in, outs);
+      if (!outputs_empty) info.ref_kernel(n, in, outs);
       for (int o : n.outputs) p.known[o] = 1;
     } else {
       for (int o : n.outputs) producer_step[o] = static_cast<int>(p.steps.size());
+      const KernelFn simd = simd_op_kernel(n.op);
+      const KernelFn kernel = outputs_empty ? skip_empty_outputs : simd ? simd : info.ref_kernel;
       p.steps.push_back(Step{&n, kernel, std::move(in), std::move(outs)});
     }
   }

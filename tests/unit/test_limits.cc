@@ -19,6 +19,15 @@ namespace {
 
 std::vector<uint8_t> sample_file() { return write_bundle(sample_graph(), kSampleMeta); }
 
+Node make_node(OpId op, const std::string& name, std::vector<int> inputs, std::vector<int> outputs) {
+  Node n;
+  n.op = op;
+  n.name = name;
+  n.inputs = std::move(inputs);
+  n.outputs = std::move(outputs);
+  return n;
+}
+
 // x[N,4] -> Add(b) -> Relu -> y
 Graph runnable_graph() {
   Graph g;
@@ -26,18 +35,8 @@ Graph runnable_graph() {
   const int b = add_const(g, "b", DType::f32, {4}, raw_bytes(std::vector<float>{1, -2, 0.5f, 0}));
   const int s = add_act(g, "s", DType::f32, {-1, 4});
   const int y = add_act(g, "y", DType::f32, {-1, 4});
-  Node add;
-  add.op = OpId::Add;
-  add.name = "add";
-  add.inputs = {x, b};
-  add.outputs = {s};
-  g.nodes.push_back(add);
-  Node relu;
-  relu.op = OpId::Relu;
-  relu.name = "relu";
-  relu.inputs = {s};
-  relu.outputs = {y};
-  g.nodes.push_back(relu);
+  g.nodes.push_back(make_node(OpId::Add, "add", {x, b}, {s}));
+  g.nodes.push_back(make_node(OpId::Relu, "relu", {s}, {y}));
   g.inputs = {x};
   g.outputs = {y};
   return g;
@@ -171,22 +170,13 @@ TEST_CASE("limits: a node whose outputs hold no elements is not run, however lar
   const int x = add_act(g, "x", DType::f32, {-1, -1, -1});
   const int y = add_act(g, "y", DType::f32, {-1, -1, -1});
   const int z = add_act(g, "z", DType::f32, {-1, -1, -1});
-  Node softmax;
-  softmax.op = OpId::Softmax;
-  softmax.name = "softmax";
-  softmax.inputs = {x};
-  softmax.outputs = {y};
+  Node softmax = make_node(OpId::Softmax, "softmax", {x}, {y});
   Attr axis;
   axis.name = "axis";
   axis.i = 1;
   softmax.attrs.push_back(axis);
   g.nodes.push_back(softmax);
-  Node relu;
-  relu.op = OpId::Relu;
-  relu.name = "relu";
-  relu.inputs = {y};
-  relu.outputs = {z};
-  g.nodes.push_back(relu);
+  g.nodes.push_back(make_node(OpId::Relu, "relu", {y}, {z}));
   g.inputs = {x};
   g.outputs = {z};
   Session s(g);
