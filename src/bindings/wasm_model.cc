@@ -88,15 +88,19 @@ void* WasmModel::input_buffer(int index, const double* dims, int rank) {
   }
   // 64-bit size math: n * 8 can pass 2^32 and wrap a wasm32 size_t.
   const uint64_t bytes = n * dtype_size(t.dtype) + 1;
-  input_storage_[index].clear();
-  input_storage_[index].shrink_to_fit();
-  t.data = nullptr;
-  if (bytes > SIZE_MAX / 2 || (memory_cap_ && size_ + input_bytes() + bytes > memory_cap_))
-    fail(Errc::out_of_memory, "input " + std::to_string(index) + ": " + std::to_string(bytes - 1) + " bytes" +
-                                  (memory_cap_ ? " exceed the memory cap of " + std::to_string(memory_cap_) + " bytes"
-                                               : " exceed the address space"));
-  input_storage_[index].assign(static_cast<size_t>(bytes), 0);
-  t.data = input_storage_[index].data();
+  std::vector<uint8_t>& storage = input_storage_[index];
+  if (storage.size() != bytes) {  // same dims as the last run: the buffer is reused
+    storage.clear();
+    storage.shrink_to_fit();
+    t.data = nullptr;
+    if (bytes > SIZE_MAX / 2 || (memory_cap_ && size_ + input_bytes() + bytes > memory_cap_))
+      fail(Errc::out_of_memory, "input " + std::to_string(index) + ": " + std::to_string(bytes - 1) + " bytes" +
+                                    (memory_cap_ ? " exceed the memory cap of " + std::to_string(memory_cap_) + " bytes"
+                                                 : " exceed the address space"));
+    storage.resize(static_cast<size_t>(bytes));
+  }
+  std::memset(storage.data(), 0, storage.size());
+  t.data = storage.data();
   return t.data;
 }
 

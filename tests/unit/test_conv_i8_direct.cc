@@ -1,6 +1,8 @@
 // The direct int8 Conv kernel (kernels/simd/conv_i8_direct, taken by CompressedConv
 // for stride 1 and dilation 1) against im2col + the reference int8 GEMM, bit for
-// bit: i8_channel and codebook weights (2 to 8 bits, per tensor and per channel),
+// bit: i8_channel, codebook (2 to 8 bits, per tensor and per channel) and q4_block
+// weights (blocks of 32 taps that split tap pairs at odd places; q4_block_min keeps
+// im2col),
 // static and dynamic activations, with and without bias, fused activations, output
 // widths around the 4-pixel quad, output channels around the 4-channel block,
 // asymmetric pads, kernel widths odd and even, channels, groups and batch; the
@@ -190,7 +192,7 @@ struct Scheme {
 constexpr Scheme kSchemes[] = {
     {SchemeId::i8_channel, 0, false}, {SchemeId::codebook, 2, false}, {SchemeId::codebook, 3, true},
     {SchemeId::codebook, 4, false},   {SchemeId::codebook, 4, true},  {SchemeId::codebook, 5, true},
-    {SchemeId::codebook, 8, false},
+    {SchemeId::codebook, 8, false},   {SchemeId::q4_block, 4, false},
 };
 
 }  // namespace
@@ -280,6 +282,19 @@ TEST_CASE("conv i8 direct: strides and dilations fall back to im2col", "[conv][s
         c.act = Act::relu;
         check(rng, c, stride == 1 && dilation == 1, r, true);
       }
+  require_clean(r);
+}
+
+TEST_CASE("conv i8 direct: q4_block_min keeps im2col", "[conv][simd][i8_direct]") {
+  std::mt19937 rng(25);
+  Result r;
+  Case c;
+  c.scheme = SchemeId::q4_block_min;
+  c.channels = 3;
+  c.out_channels = 5;
+  c.in_h = c.in_w = 9;
+  c.kh = c.kw = 5;
+  check(rng, c, false, r, true);
   require_clean(r);
 }
 

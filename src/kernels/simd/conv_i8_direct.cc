@@ -6,6 +6,7 @@
 
 #if QC_SIMD128
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "kernels/quant/codebook_lut.h"
 #include "kernels/simd/f32_gemm_tile.h"
 #include "kernels/simd/qgemm_simd.h"
+#include "schemes/q4_block.h"
 #endif
 
 namespace qc {
@@ -40,7 +42,8 @@ int64_t e_planes(const WindowGeometry& g) { return 1 + g.kernel[2] % 2; }
 
 QC_SMALL_CODE bool conv_i8_direct_applies(const WindowGeometry& g, const WeightView& w) {
   if (!QC_SIMD128 || g.rank != 2 || w.k <= 0 || g.out[1] <= 0 || g.out[2] <= 0) return false;
-  if (w.scheme != static_cast<uint16_t>(SchemeId::i8_channel) && w.scheme != static_cast<uint16_t>(SchemeId::codebook))
+  if (w.scheme != static_cast<uint16_t>(SchemeId::i8_channel) && w.scheme != static_cast<uint16_t>(SchemeId::codebook) &&
+      w.scheme != static_cast<uint16_t>(SchemeId::q4_block))
     return false;
   if (g.stride[1] != 1 || g.stride[2] != 1 || g.dilation[1] != 1 || g.dilation[2] != 1) return false;
   return w.k / (g.kernel[1] * g.kernel[2]) * (g.in[1] + g.pad_begin[1] + g.pad_end[1]) * e_width(g) * e_planes(g) * 4 <=
@@ -85,23 +88,122 @@ T* scratch(std::vector<T>& v, Index n) {
 
 struct PrepareScratch {
   std::vector<int8_t> rows;
-  std::vector<int32_t> pairs, offsets;
+  std::vector<int32_t> pairs, offsets, block_steps, taps, next;
   std::vector<float> scale;
   CodebookLutI8 lut;
 };
 
+thread_local PrepareScratch prepare_scratch;
+
+// Where the pair steps of a Conv read (E's layout) and which two taps (indices into a
+// weight row of K, -1 for none) each multiplies. Per input channel: kw / 2 horizontal
+// pairs per kernel row, then for an odd kw the last column in vertical pairs (rows
+// 2j, 2j + 1; an odd kh's last with none).
+struct StepGeometry {
+  ptrdiff_t kh, kw, h, v, per_channel, e_rows, width;
+  StepGeometry(const WindowGeometry& g)
+      : kh(static_cast<ptrdiff_t>(g.kernel[1])), kw(static_cast<ptrdiff_t>(g.kernel[2])), h(kw / 2),
+        v(kw % 2 * ((kh + 1) / 2)), per_channel(kh * h + v),
+        e_rows(static_cast<ptrdiff_t>(g.in[1] + g.pad_begin[1] + g.pad_end[1])),
+        width(static_cast<ptrdiff_t>(e_width(g))) {}
+
+  // Calls f(offset, tap_a, tap_b) for every step of `channels` input channels, in order.
+  template <class F>
+  void for_each_step(ptrdiff_t channels, F&& f) const {
+    const ptrdiff_t vertical = channels * e_rows * width;  // where the vertical plane starts
+    for (ptrdiff_t c = 0; c < channels; ++c) {
+      const ptrdiff_t tap0 = c * kh * kw;
+      for (ptrdiff_t ky = 0; ky < kh; ++ky)
+        for (ptrdiff_t p = 0; p < h; ++p) {
+          const ptrdiff_t a = tap0 + ky * kw + 2 * p;
+          f(static_cast<int32_t>(((c * e_rows + ky) * width + 2 * p) * 4), a, a + 1);
+        }
+      for (ptrdiff_t j = 0; j < v; ++j) {
+        const ptrdiff_t a = tap0 + 2 * j * kw + kw - 1;
+        f(static_cast<int32_t>((vertical + (c * e_rows + 2 * j) * width + kw - 1) * 4), a, 2 * j + 1 < kh ? a + kw : -1);
+      }
+    }
+  }
+};
+
 // At -O3, not QC_SMALL_CODE: a batch-1 lenet5 spent 7 us more here at minsize.
+// q4_block: the rows unpacked to int8 (q - 8), their block scales, and the steps
+// regrouped by block of 32 taps; the pairs are gathered tap by tap.
+void prepare_q4(const WindowGeometry& g, int64_t channels, int64_t groups, const WeightView& w, ConvI8Direct* d) {
+  PrepareScratch& s = prepare_scratch;
+  const StepGeometry sg(g);
+  const Index k = static_cast<Index>(w.k), n_all = static_cast<Index>(w.n), q4_blocks = q4_blocks_per_row(k);
+  const Index out_channels = n_all / static_cast<Index>(groups), blocks = (out_channels + kLanes - 1) / kLanes;
+  // Rows of K int8 values; a row's last block may write up to 31 bytes past it (the
+  // next row overwrites them; slack after the last).
+  int8_t* rows = scratch(s.rows, n_all * k + kQ4BlockLen);
+  float* block_d = scratch(s.scale, n_all * q4_blocks);
+  const v128_t low_nibble = const_i8x16(0x0f), eight = const_i8x16(8);
+  for (Index r = 0; r < n_all; ++r) {
+    const uint8_t* src = w.row(r);
+    for (Index q = 0; q < q4_blocks; ++q, src += sizeof(BlockQ4)) {
+      uint16_t d16;
+      std::memcpy(&d16, src + offsetof(BlockQ4, d), 2);
+      block_d[r * q4_blocks + q] = f16_to_f32(d16);
+      const v128_t packed = wasm_v128_load(src + offsetof(BlockQ4, qs));
+      int8_t* out = rows + r * k + q * kQ4BlockLen;
+      wasm_v128_store(out, wasm_i8x16_sub(wasm_v128_and(packed, low_nibble), eight));
+      wasm_v128_store(out + 16, wasm_i8x16_sub(wasm_u8x16_shr(packed, 4), eight));
+    }
+  }
+  // Steps per block (counted, then placed): a pair split by a block edge counts in both.
+  int32_t* block_steps = scratch(s.block_steps, q4_blocks + 1);
+  std::fill(block_steps, block_steps + q4_blocks + 1, 0);
+  sg.for_each_step(channels, [&](int32_t, Index a, Index b) {
+    ++block_steps[a / kQ4BlockLen + 1];
+    if (b >= 0 && b / kQ4BlockLen != a / kQ4BlockLen) ++block_steps[b / kQ4BlockLen + 1];
+  });
+  for (Index q = 0; q < q4_blocks; ++q) block_steps[q + 1] += block_steps[q];
+  const Index steps = block_steps[q4_blocks];
+  int32_t* offsets = scratch(s.offsets, steps);
+  int32_t* taps = scratch(s.taps, 2 * steps);  // tap_a, tap_b per step
+  int32_t* next = scratch(s.next, q4_blocks);
+  std::copy(block_steps, block_steps + q4_blocks, next);
+  const auto place = [&](int32_t offset, Index a, Index b) {
+    const int32_t at = next[(a >= 0 ? a : b) / kQ4BlockLen]++;
+    offsets[at] = offset;
+    taps[2 * at] = static_cast<int32_t>(a);
+    taps[2 * at + 1] = static_cast<int32_t>(b);
+  };
+  sg.for_each_step(channels, [&](int32_t offset, Index a, Index b) {
+    if (b >= 0 && b / kQ4BlockLen != a / kQ4BlockLen) {
+      place(offset, a, -1);
+      place(offset, -1, b);
+    } else {
+      place(offset, a, b);
+    }
+  });
+  int32_t* const pairs = scratch(s.pairs, static_cast<Index>(groups) * blocks * steps * kLanes);
+  int32_t* dst = pairs;
+  for (Index grp = 0; grp < groups; ++grp)
+    for (Index b = 0; b < blocks; ++b) {
+      const int8_t* row[kLanes];
+      for (Index i = 0; i < kLanes; ++i)  // channels past the group's repeat its last; their outputs are dropped
+        row[i] = rows + (grp * out_channels + std::min(b * kLanes + i, out_channels - 1)) * k;
+      for (Index st = 0; st < steps; ++st, dst += kLanes) {
+        const int32_t a = taps[2 * st], c = taps[2 * st + 1];
+        for (Index i = 0; i < kLanes; ++i)
+          dst[i] = static_cast<int32_t>(static_cast<uint16_t>(a >= 0 ? row[i][a] : 0) |
+                                        static_cast<uint32_t>(static_cast<uint16_t>(c >= 0 ? row[i][c] : 0)) << 16);
+      }
+    }
+  *d = {&g, channels, out_channels, blocks, steps, sg.e_rows, sg.width, pairs, offsets, nullptr,
+        q4_blocks, block_steps, block_d};
+}
+
 void prepare(const WindowGeometry& g, int64_t channels, int64_t groups, const WeightView& w, ConvI8Direct* d) {
-  thread_local PrepareScratch s;
-  const Index kh = static_cast<Index>(g.kernel[1]), kw = static_cast<Index>(g.kernel[2]), k = static_cast<Index>(w.k);
-  // Per input channel: kw / 2 horizontal pairs per kernel row, then for an odd kw
-  // the last column in vertical pairs (rows 2j, 2j + 1; an odd kh's last with 0).
-  const Index h = kw / 2, v = kw % 2 * ((kh + 1) / 2), per_channel = kh * h + v;
+  if (w.scheme == static_cast<uint16_t>(SchemeId::q4_block)) return prepare_q4(g, channels, groups, w, d);
+  PrepareScratch& s = prepare_scratch;
+  const StepGeometry sg(g);
+  const Index kh = sg.kh, kw = sg.kw, k = static_cast<Index>(w.k), h = sg.h, v = sg.v;
   const Index n_all = static_cast<Index>(w.n), kernel_rows = static_cast<Index>(channels) * kh;
   const Index out_channels = n_all / static_cast<Index>(groups), blocks = (out_channels + kLanes - 1) / kLanes;
-  const Index steps = static_cast<Index>(channels) * per_channel;
-  const Index e_rows = static_cast<Index>(g.in[1] + g.pad_begin[1] + g.pad_end[1]);
-  const Index width = static_cast<Index>(e_width(g));
+  const Index steps = static_cast<Index>(channels) * sg.per_channel;
   // The int8 rows (stride K; a decoded codebook row writes up to 15 bytes past K, the
   // loads below read up to 8) and their scales.
   int8_t* rows = scratch(s.rows, n_all * k + 32);
@@ -119,13 +221,8 @@ void prepare(const WindowGeometry& g, int64_t channels, int64_t groups, const We
     for (Index r = 0; r < n_all; ++r) scale[r] = s.lut.scale[w.codebook_per_channel ? r : 0];
   }
   int32_t* offsets = scratch(s.offsets, steps);
-  const Index vertical = static_cast<Index>(channels) * e_rows * width;  // where the vertical plane starts
-  for (Index c = 0, i = 0; c < channels; ++c) {
-    for (Index ky = 0; ky < kh; ++ky)
-      for (Index p = 0; p < h; ++p) offsets[i++] = static_cast<int32_t>(((c * e_rows + ky) * width + 2 * p) * 4);
-    for (Index j = 0; j < v; ++j)
-      offsets[i++] = static_cast<int32_t>((vertical + (c * e_rows + 2 * j) * width + kw - 1) * 4);
-  }
+  Index i = 0;
+  sg.for_each_step(channels, [&](int32_t offset, Index, Index) { offsets[i++] = offset; });
   // 4 channels at a time. Horizontal: a kernel row 8 taps (4 pairs) at a time, the
   // int16 taps of each channel being its pairs as int32 lanes (taps past 2 h zeroed),
   // transposed so each step's vector holds the 4 channels' pairs. Vertical: one pair
@@ -159,7 +256,7 @@ void prepare(const WindowGeometry& g, int64_t channels, int64_t groups, const We
           }
       }
     }
-  *d = {&g, channels, out_channels, blocks, steps, e_rows, width, pairs, offsets, scale};
+  *d = {&g, channels, out_channels, blocks, steps, sg.e_rows, sg.width, pairs, offsets, scale};
 }
 
 // Output channels [4 b, 4 b + 4) of the group (those that exist) at every pixel quad
@@ -185,16 +282,32 @@ __attribute__((noinline)) void channel_block(const ConvI8Direct& d, const ConvI8
       valid[q] = static_cast<int>(std::min<Index>(kLanes, out_w - ox));
       if (q0 + q + 1 < quads && (ox += kLanes) >= out_w) ox = 0, ++oy;  // quads past the last repeat it
     }
+    v128_t sums[kLanes][kQuads];  // the float value before `* scale + bias`, per channel and quad
     v128_t acc[kQuads][kLanes];
-    accumulate(x, w, d.offsets, static_cast<Index>(d.steps), acc);
-    v128_t dots[kLanes][kQuads];
-    for (int n = 0; n < kLanes; ++n)
-      for (int q = 0; q < kQuads; ++q) dots[n][q] = acc[q][n];
-    for (Index n = 0; n < count; ++n) {  // scaled_dot_out, then the activation (Relu inline: activate's pmax)
-      const v128_t scale = wasm_f32x4_splat(p.x_scale * d.w_scale[p.group * d.out_channels + n0 + n]);
+    if (d.block_steps) {  // q4_block_accumulate per block, in block order
+      for (auto& row : sums)
+        for (v128_t& v : row) v = wasm_f32x4_splat(0.f);
+      for (Index qb = 0; qb < static_cast<Index>(d.q4_blocks); ++qb) {
+        const Index s0 = d.block_steps[qb], s1 = d.block_steps[qb + 1];
+        accumulate(x, w + s0 * kLanes, d.offsets + s0, s1 - s0, acc);
+        for (int n = 0; n < kLanes; ++n) {
+          const Index row = p.group * d.out_channels + std::min<Index>(n0 + n, d.out_channels - 1);
+          const v128_t block_d = wasm_f32x4_splat(d.block_d[row * d.q4_blocks + qb]);
+          for (int q = 0; q < kQuads; ++q)
+            sums[n][q] = wasm_f32x4_add(sums[n][q], wasm_f32x4_mul(block_d, wasm_f32x4_convert_i32x4(acc[q][n])));
+        }
+      }
+    } else {
+      accumulate(x, w, d.offsets, static_cast<Index>(d.steps), acc);
+      for (int n = 0; n < kLanes; ++n)
+        for (int q = 0; q < kQuads; ++q) sums[n][q] = wasm_f32x4_convert_i32x4(acc[q][n]);
+    }
+    for (Index n = 0; n < count; ++n) {  // scaled_dot_out / block_sum_out, then the activation (Relu inline)
+      const float w_scale = d.w_scale ? d.w_scale[p.group * d.out_channels + n0 + n] : 1.f;
+      const v128_t scale = wasm_f32x4_splat(d.w_scale ? p.x_scale * w_scale : p.x_scale);
       const v128_t bias = wasm_f32x4_splat(p.bias ? p.bias[n0 + n] : 0.f);
       for (int q = 0; q < kQuads; ++q) {
-        const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(dots[n][q]), scale), bias);
+        const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(sums[n][q], scale), bias);
         float* out = p.y + (n0 + n) * out_plane + y[q];
         if (inline_act && valid[q] == kLanes)
           wasm_v128_store(out, relu ? wasm_f32x4_pmax(wasm_f32x4_splat(0.f), v) : v);

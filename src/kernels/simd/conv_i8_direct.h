@@ -1,7 +1,7 @@
 // Direct int8 2-D convolution with output pixels in SIMD lanes, for CompressedConv
 // (kernels/quant/compressed_conv): stride 1, dilation 1, any pads and groups, an
-// integer weight (i8_channel, or codebook through its int8 centroid table) and
-// int8 activations.
+// integer weight (i8_channel, codebook through its int8 centroid table, or q4_block
+// with a float fold per block of 32) and int8 activations.
 // Per Conv call the weight is decoded once into int16 tap pairs, two taps as one
 // int32, 4 output channels interleaved per step: (w[ky][2p], w[ky][2p + 1]) along each
 // kernel row and, for an odd kw, the last column in vertical pairs (w[2j][kw - 1],
@@ -38,7 +38,14 @@ struct ConvI8Direct {
   int64_t e_rows = 0, e_width = 0;         // E: channels x e_rows x e_width int32
   const int32_t* pairs = nullptr;          // [groups][blocks][steps][4]
   const int32_t* offsets = nullptr;        // [steps]: where in E each step reads, bytes from its pixels
-  const float* w_scale = nullptr;          // [groups * out_channels]
+  const float* w_scale = nullptr;          // [groups * out_channels]; q4_block: null
+  // q4_block: the steps grouped by block of 32 taps (a pair that straddles two blocks
+  // is split in two), block q being steps [block_steps[q], block_steps[q + 1]), and
+  // each block's int32 sums folded into float with its scale, block_d
+  // [groups * out_channels][q4_blocks], in block order as the reference does.
+  int64_t q4_blocks = 0;
+  const int32_t* block_steps = nullptr;
+  const float* block_d = nullptr;
 };
 
 // Whether the kernel can run the Conv (SIMD128 builds; geometry and scheme only, the

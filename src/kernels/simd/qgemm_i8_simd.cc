@@ -1,9 +1,11 @@
 // SIMD128 kernels for int8 activations x int8 weights: i8_channel rows are read as
 // stored; codebook rows are first decoded to int8 through the int8 centroid table
-// (i8x16.swizzle as a 16-entry LUT for bits <= 4, a scalar gather for 5..8 bits)
-// into a 16-row panel that every activation row reuses.
-// Both then run the 2 x 4 register tile of i8_gemm_tile.h (1 x 4 for an odd last
-// activation row) and the float epilogue of qgemm_epilogue.h.
+// (i8x16.swizzle as a 16-entry LUT for bits <= 4, a scalar gather for 5..8 bits).
+// From 4 activation rows on, 8 weight rows at a time are packed into a panel of
+// int16 pairs that every group of 4 activation rows reuses (the 4 x 8 tile of
+// i8_pair_tile.h); below that, the 2 x 4 tile of i8_gemm_tile.h reads the int8 rows
+// (1 x 4 for an odd last activation row). Both end in the float epilogue of
+// qgemm_epilogue.h.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "kernels/simd/codebook_unpack.h"
 #include "kernels/simd/f32_gemm_tile.h"
 #include "kernels/simd/i8_gemm_tile.h"
+#include "kernels/simd/i8_pair_tile.h"
 #include "kernels/simd/qgemm_simd.h"
 #include "schemes/codebook.h"
 
@@ -74,6 +77,43 @@ void int8_rows_gemm(const QGemmArgs& a, const int8_t* const* rows, int64_t k8, i
     t.accumulate(x, rows, k8);
     store_tile(a, t, m, n0, count, ts);
   }
+}
+
+// The activation rows as groups of int16 pairs (i8_pair_tile.h), once per call.
+const int32_t* pair_groups(const QGemmArgs& a, int64_t k8) {
+  thread_local std::vector<int32_t> groups;
+  const size_t size = static_cast<size_t>((a.m + kPairTileRows - 1) / kPairTileRows * pair_group_size(k8));
+  if (groups.size() < size) groups.resize(size);
+  widen_pair_groups(a.xq, a.xq_stride, a.m, k8, groups.data());
+  return groups.data();
+}
+
+// Outputs of weight rows n0 .. n0 + count (<= 8) for every activation row, from
+// their panel (k8 / 2 pairs) and the activation groups.
+void pair_panel_gemm(const QGemmArgs& a, const int32_t* groups, const int32_t* panel, int64_t k8, int64_t n0,
+                     int count, const float* w_scale) {
+  const int counts[2] = {std::min(count, 4), count - 4};
+  TileScale ts[2];
+  for (int h = 0; h < 2; ++h)
+    if (counts[h] > 0) ts[h] = tile_scale(a, n0 + 4 * h, counts[h], w_scale + 4 * h);
+  for (int64_t m0 = 0; m0 < a.m; m0 += kPairTileRows, groups += pair_group_size(k8)) {
+    PairTile t;
+    t.zero();
+    t.accumulate(groups, panel, static_cast<ptrdiff_t>(k8 / 2));
+    const int rows = static_cast<int>(std::min<int64_t>(kPairTileRows, a.m - m0));
+    for (int i = 0; i < rows; ++i)
+      for (int h = 0; h < 2; ++h)
+        if (counts[h] > 0) store_dots(a, t.acc[i][h], m0 + i, n0 + 4 * h, counts[h], ts[h]);
+  }
+}
+
+// The int8 rows of a panel as its pairs, then every activation row against them.
+void int8_panel_gemm(const QGemmArgs& a, const int32_t* groups, const int8_t* const* rows, int64_t k8, int64_t n0,
+                     int count, const float* w_scale) {
+  thread_local std::vector<int32_t> panel;
+  panel.resize(static_cast<size_t>(k8 / 2 * kPairPanelRows));
+  pack_pair_panel(rows, k8, panel.data());
+  pair_panel_gemm(a, groups, panel.data(), k8, n0, count, w_scale);
 }
 
 // Row r of the codebook view as int8 table entries, k16 (a multiple of 16) values, for
@@ -204,25 +244,31 @@ RowsDecoder rows_decoder(int bits) {
   }
 }
 
-// Decodes 16 rows at a time into a panel and runs the int8 tile on each 4 of them.
+// Decodes 16 rows at a time and runs the int8 tiles on them: 8 at a time as pair
+// panels (from 4 activation rows on), else 4 at a time.
 void codebook_panels(const QGemmArgs& a) {
-  constexpr int64_t kPanelRows = 4 * kRows;
+  constexpr int64_t kPanelRows = 16;
   const WeightView& w = *a.w;
-  const int64_t k16 = round_up16(w.k);
+  const int64_t k16 = round_up16(w.k), k8 = round_up8(w.k);
   const RowsDecoder decode = rows_decoder(w.codebook_bits);
-  thread_local std::vector<int8_t> panel;
-  panel.resize(static_cast<size_t>(kPanelRows * k16));
-  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
-    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
+  const int32_t* groups = a.m >= kPairTileRows ? pair_groups(a, k8) : nullptr;
+  const int64_t tile_rows = groups ? kPairPanelRows : kRows;
+  thread_local std::vector<int8_t> decoded;
+  decoded.resize(static_cast<size_t>(kPanelRows * k16));
+  for (int64_t n0 = 0; n0 < w.n; n0 += tile_rows) {
+    const int count = static_cast<int>(std::min<int64_t>(tile_rows, w.n - n0));
     const int64_t first = n0 % kPanelRows;
-    if (first == 0) decode(a, n0, std::min(kPanelRows, w.n - n0), k16, panel.data());
-    const int8_t* rows[kRows];
-    float scale[kRows];
-    for (int r = 0; r < kRows; ++r) {  // rows past the end repeat the last; their sums are dropped
-      rows[r] = panel.data() + (first + std::min(r, count - 1)) * k16;
+    if (first == 0) decode(a, n0, std::min(kPanelRows, w.n - n0), k16, decoded.data());
+    const int8_t* rows[kPairPanelRows];
+    float scale[kPairPanelRows];
+    for (int r = 0; r < tile_rows; ++r) {  // rows past the end repeat the last; their sums are dropped
+      rows[r] = decoded.data() + (first + std::min(r, count - 1)) * k16;
       scale[r] = a.lut_scale[w.codebook_per_channel ? n0 + std::min(r, count - 1) : 0];
     }
-    int8_rows_gemm(a, rows, round_up8(w.k), n0, count, scale);
+    if (groups)
+      int8_panel_gemm(a, groups, rows, k8, n0, count, scale);
+    else
+      int8_rows_gemm(a, rows, k8, n0, count, scale);
   }
 }
 
@@ -235,14 +281,16 @@ void decode_codebook_rows_i8(const QGemmArgs& a, int64_t stride, int8_t* out) {
 void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t k8 = round_up8(w.k);
+  const int32_t* groups = a.m >= kPairTileRows ? pair_groups(a, k8) : nullptr;
+  const int tile_rows = groups ? kPairPanelRows : kRows;
   const uint8_t* payload_end = w.payload + w.payload_bytes;
   thread_local std::vector<int8_t> tails;  // rows that end less than k8 bytes before the payload does
-  tails.assign(static_cast<size_t>(kRows * k8), 0);
-  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
-    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
-    const int8_t* rows[kRows];
-    float scale[kRows];
-    for (int r = 0; r < kRows; ++r) {
+  tails.assign(static_cast<size_t>(kPairPanelRows * k8), 0);
+  for (int64_t n0 = 0; n0 < w.n; n0 += tile_rows) {
+    const int count = static_cast<int>(std::min<int64_t>(tile_rows, w.n - n0));
+    const int8_t* rows[kPairPanelRows];
+    float scale[kPairPanelRows];
+    for (int r = 0; r < tile_rows; ++r) {
       const int64_t n = n0 + std::min(r, count - 1);  // rows past the end repeat the last; their sums are dropped
       const uint8_t* row = w.row(n);
       if (payload_end - row < k8) {
@@ -253,7 +301,10 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
       rows[r] = reinterpret_cast<const int8_t*>(row);
       std::memcpy(&scale[r], w.side + 4 * (w.row0 + n), 4);
     }
-    int8_rows_gemm(a, rows, k8, n0, count, scale);
+    if (groups)
+      int8_panel_gemm(a, groups, rows, k8, n0, count, scale);
+    else
+      int8_rows_gemm(a, rows, k8, n0, count, scale);
   }
 }
 

@@ -14,6 +14,7 @@
 #include "kernels/quant/qgemm_epilogue.h"
 #include "kernels/simd/f32_gemm_tile.h"
 #include "kernels/simd/i8_gemm_tile.h"
+#include "kernels/simd/i8_pair_tile.h"
 #include "kernels/simd/qgemm_simd.h"
 #include "schemes/q4_block.h"
 
@@ -26,10 +27,11 @@ using namespace simd;
 
 constexpr int kRows = kI8TileRows;
 
+// Unpacked weight rows (4, or 8 for a pair panel).
 struct Q4Panel {
-  std::vector<int8_t> q;     // [kRows][blocks * 32]
-  std::vector<float> d, m;   // [blocks][kRows]
-  const int8_t* rows[kRows];
+  std::vector<int8_t> q;     // [rows][blocks * 32]
+  std::vector<float> d, m;   // [blocks][rows]
+  const int8_t* rows[kPairPanelRows];
 };
 
 uint16_t load_u16(const uint8_t* p) {
@@ -68,12 +70,18 @@ constexpr Q4Layout kQ4 = {false, sizeof(BlockQ4), offsetof(BlockQ4, qs), offseto
 constexpr Q4Layout kQ4Min = {true, sizeof(BlockQ4Min), offsetof(BlockQ4Min, qs), offsetof(BlockQ4Min, d),
                              offsetof(BlockQ4Min, m)};
 
-void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count, int64_t blocks, Q4Panel& p) {
+// Weight rows n0 .. n0 + count (repeating the last up to `rows`, 4 or 8) unpacked to
+// int8 with their block scales (and mins).
+void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count, int rows, int64_t blocks,
+                  Q4Panel& p) {
   const v128_t low_nibble = const_i8x16(0x0f), q_offset = const_i8x16(L.with_min ? 0 : 8);
   const F16Consts f16;
   const int64_t row_len = blocks * kQ4BlockLen;
-  const uint8_t* src[kRows];
-  for (int r = 0; r < kRows; ++r) {
+  p.q.resize(static_cast<size_t>(rows * row_len));
+  p.d.resize(static_cast<size_t>(blocks * rows));
+  p.m.resize(static_cast<size_t>(blocks * rows));
+  const uint8_t* src[kPairPanelRows];
+  for (int r = 0; r < rows; ++r) {
     src[r] = w.row(n0 + std::min(r, count - 1));  // repeated rows are dropped at the end
     int8_t* out = p.q.data() + r * row_len;
     p.rows[r] = out;
@@ -83,10 +91,11 @@ void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count,
       wasm_v128_store(out + b * kQ4BlockLen + 16, wasm_i8x16_sub(wasm_u8x16_shr(packed, 4), q_offset));
     }
   }
-  for (int64_t b = 0; b < blocks; ++b) {
-    wasm_v128_store(&p.d[b * kRows], block_f16x4(src, L.block_bytes, b, L.d, f16));
-    if (L.with_min) wasm_v128_store(&p.m[b * kRows], block_f16x4(src, L.block_bytes, b, L.m, f16));
-  }
+  for (int64_t b = 0; b < blocks; ++b)
+    for (int r = 0; r < rows; r += kRows) {
+      wasm_v128_store(&p.d[b * rows + r], block_f16x4(src + r, L.block_bytes, b, L.d, f16));
+      if (L.with_min) wasm_v128_store(&p.m[b * rows + r], block_f16x4(src + r, L.block_bytes, b, L.m, f16));
+    }
 }
 
 template <int MR>
@@ -178,17 +187,63 @@ void q4_gemv(const Q4Layout& L, const QGemmArgs& a) {
   }
 }
 
+// From 4 activation rows on: 8 weight rows at a time as a pair panel (i8_pair_tile.h),
+// each block of 32 folded into float lane by lane as the reference does per output.
+void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
+  const WeightView& w = *a.w;
+  const int64_t blocks = q4_blocks_per_row(w.k), k32 = blocks * kQ4BlockLen;
+  constexpr ptrdiff_t kBlockPairs = kQ4BlockLen / 2;
+  thread_local std::vector<int32_t> groups, pairs;
+  thread_local Q4Panel panel;
+  groups.resize(static_cast<size_t>((a.m + kPairTileRows - 1) / kPairTileRows * pair_group_size(k32)));
+  widen_pair_groups(a.xq, a.xq_stride, a.m, k32, groups.data());
+  pairs.resize(static_cast<size_t>(k32 / 2 * kPairPanelRows));
+  for (int64_t n0 = 0; n0 < w.n; n0 += kPairPanelRows) {
+    const int count = static_cast<int>(std::min<int64_t>(kPairPanelRows, w.n - n0));
+    unpack_panel(L, w, n0, count, kPairPanelRows, blocks, panel);
+    pack_pair_panel(panel.rows, k32, pairs.data());
+    const int counts[2] = {std::min(count, 4), count - 4};
+    const int32_t* x = groups.data();
+    for (int64_t m0 = 0; m0 < a.m; m0 += kPairTileRows, x += pair_group_size(k32)) {
+      v128_t sum[kPairTileRows][2];
+      for (auto& row : sum)
+        for (v128_t& v : row) v = wasm_f32x4_splat(0);
+      for (int64_t b = 0; b < blocks; ++b) {
+        PairTile t;
+        t.zero();
+        t.accumulate(x + b * kBlockPairs * kPairTileRows, pairs.data() + b * kBlockPairs * kPairPanelRows, kBlockPairs);
+        for (int h = 0; h < 2; ++h) {
+          const v128_t d = wasm_v128_load(&panel.d[b * kPairPanelRows + 4 * h]);
+          for (int i = 0; i < kPairTileRows; ++i) {
+            const v128_t block_dot = wasm_f32x4_mul(d, wasm_f32x4_convert_i32x4(t.acc[i][h]));
+            if (L.with_min) {
+              const int64_t row = std::min<int64_t>(m0 + i, a.m - 1);  // padding rows: any finite sum
+              const v128_t x_sum = wasm_f32x4_splat(static_cast<float>(a.x_block_sums[row * blocks + b]));
+              const v128_t m = wasm_v128_load(&panel.m[b * kPairPanelRows + 4 * h]);
+              sum[i][h] = wasm_f32x4_add(sum[i][h], wasm_f32x4_add(block_dot, wasm_f32x4_mul(m, x_sum)));
+            } else {
+              sum[i][h] = wasm_f32x4_add(sum[i][h], block_dot);
+            }
+          }
+        }
+      }
+      const int rows = static_cast<int>(std::min<int64_t>(kPairTileRows, a.m - m0));
+      for (int i = 0; i < rows; ++i)
+        for (int h = 0; h < 2; ++h)
+          if (counts[h] > 0) store_sums(a, sum[i][h], m0 + i, n0 + 4 * h, counts[h]);
+    }
+  }
+}
+
 void q4_i8_simd(const Q4Layout& L, const QGemmArgs& a) {
   const WeightView& w = *a.w;
   if (a.m == 1) return q4_gemv(L, a);
+  if (a.m >= kPairTileRows) return q4_pair_gemm(L, a);
   const int64_t blocks = q4_blocks_per_row(w.k);
   thread_local Q4Panel panel;
-  panel.q.resize(static_cast<size_t>(kRows * blocks * kQ4BlockLen));
-  panel.d.resize(static_cast<size_t>(blocks * kRows));
-  panel.m.resize(static_cast<size_t>(blocks * kRows));
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
-    unpack_panel(L, w, n0, count, blocks, panel);
+    unpack_panel(L, w, n0, count, kRows, blocks, panel);
     int64_t m = 0;
     for (; m + 2 <= a.m; m += 2) q4_tile<2>(L.with_min, a, panel, blocks, m, n0, count);
     if (m < a.m) q4_tile<1>(L.with_min, a, panel, blocks, m, n0, count);
