@@ -57,6 +57,23 @@ TEST_CASE("json: numbers print shortest exact form", "[format][json]") {
   REQUIRE(Json(-0.0).dump() == "0");
   REQUIRE(Json(2.5e-8).dump() == "2.5e-08");
   REQUIRE(Json(0.1f).dump() == "0.10000000149011612");
+  REQUIRE(Json(0.1 + 0.2).dump() == "0.30000000000000004");
+  REQUIRE(Json(-9007199254740991.0).dump() == "-9007199254740991");
+  REQUIRE(Json(1234567890123456.5).dump() == "1234567890123456.5");
+  REQUIRE(Json(5.76).dump() == "5.76");
+  // The shortest form that reads back, as trying every precision from 1 up finds it.
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 2000; ++i) {
+    const double x = std::ldexp(static_cast<double>(rng() % 1000000) + 0.5, static_cast<int>(rng() % 80) - 60);
+    if (x == std::floor(x)) continue;  // integers print as digits
+    std::string shortest;
+    for (int precision = 1; precision <= 17 && shortest.empty(); ++precision) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.*g", precision, x);
+      if (std::strtod(buf, nullptr) == x) shortest = buf;
+    }
+    REQUIRE(Json(x).dump() == shortest);
+  }
   for (double x : {0.1, 1e-300, 123.456, -7e22, 3.141592653589793})
     REQUIRE(Json::parse(Json(x).dump()).as_number() == x);
 }
