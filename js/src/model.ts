@@ -16,7 +16,7 @@ import type { ModelSource } from './source.js';
 import { Tensor } from './tensor.js';
 import { autoThreadCount, chooseThreads, warnOnce } from './threads.js';
 import type { ThreadChoice, ThreadsOption } from './threads.js';
-import { getRuntime } from './wasm.js';
+import { getRuntime, runtimeCompiling } from './wasm.js';
 import { fromWireError } from './worker-protocol.js';
 import type { NativeModel, Runtime, RuntimeOptions } from './wasm.js';
 
@@ -247,11 +247,11 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
     throw new OutOfMemoryError(`${label}: the bundle has ${bytes.byteLength} bytes, above maxMemoryBytes (${cap})`);
   }
   // The runtime compares the platform's SHA-256 of the bundle (all but the stored
-  // digest) with the stored one; without it, it hashes the bundle itself.
-  const [runtime, digest] = await Promise.all([
-    starting,
-    known ?? (bytes.byteLength > DIGEST_BYTES ? platformSha256(bytes.subarray(0, bytes.byteLength - DIGEST_BYTES)) : undefined),
-  ]);
+  // digest) with the stored one; without it, it hashes the bundle itself. Hashing
+  // waits until the runtime is compiling (Node hashes on the main thread).
+  const hashing = known !== undefined || bytes.byteLength <= DIGEST_BYTES ? known
+    : runtimeCompiling().then(() => platformSha256(bytes.subarray(0, bytes.byteLength - DIGEST_BYTES)));
+  const [runtime, digest] = await Promise.all([starting, hashing]);
   const native = runtime.newModel();
   try {
     if (cap !== undefined) {

@@ -249,13 +249,26 @@ export function callNative<T>(fn: () => T): T {
 
 const runtimes = new Map<RuntimeBuild, Promise<Runtime>>();
 
+// Resolved once the runtime being started has handed its bytes to the compiler (or
+// has failed before that): main-thread work that waits for it (hashing the bundle)
+// then overlaps the compile, which runs off the main thread.
+let compiling: Promise<void> = Promise.resolve();
+let markCompiling: () => void = () => {};
+
+/** Internal: see `compiling` above. */
+export function runtimeCompiling(): Promise<void> {
+  return compiling;
+}
+
 /** The shared runtime of a build, instantiated on first use. A failed start is retried by the next call. */
 export function getRuntime(options: RuntimeOptions = {}, build: RuntimeBuild = 'single-thread'): Promise<Runtime> {
   let runtime = runtimes.get(build);
   if (!runtime) {
+    compiling = new Promise<void>((resolve) => { markCompiling = resolve; });
     runtime = build === 'pthreads' ? startThreadedRuntime(options) : startRuntime(options);
     runtimes.set(build, runtime);
-    runtime.catch(() => { runtimes.delete(build); });
+    const done = markCompiling;
+    runtime.then(done, () => { done(); runtimes.delete(build); });
   }
   return runtime;
 }
@@ -362,6 +375,7 @@ async function compileWasm(url: string | URL, store: ByteStore | undefined): Pro
     let response: Response | undefined;
     try {
       response = await fetchResponse(url);
+      markCompiling();
       return await WebAssembly.compileStreaming(wasmResponse(response, /\.gz$/.test(String(url).split(/[?#]/)[0]!)));
     } catch (e) {
       if (!response) throw e;
@@ -390,6 +404,7 @@ function isFileLocation(url: string | URL): boolean {
 }
 
 async function compile(bytes: Uint8Array, where: string): Promise<WebAssembly.Module> {
+  markCompiling();
   try {
     return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
