@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/scratch.h"
 #include "kernels/quant/act_quantize.h"
 #include "kernels/quant/compressed_gemm.h"
 #include "kernels/quant/im2col.h"
@@ -33,7 +34,7 @@ void CompressedConv::run(const CompressedConvPlane& p) const {
   const int64_t out_plane = g_.out_size(), n = p.w->n;
   if (int8_input_) {
     const int64_t in_count = channels_ * g_.in_size();
-    x8.resize(static_cast<size_t>(in_count));
+    scratch(x8, in_count);
     scales.resize(static_cast<size_t>(block_));
     if (aq_.mode == kActStaticI8)
       quantize_rows_static(p.x, 1, in_count, in_count, aq_.static_scale, x8.data(), scales.data());
@@ -44,11 +45,11 @@ void CompressedConv::run(const CompressedConvPlane& p) const {
       return;
     }
     std::fill(scales.begin() + 1, scales.end(), scales[0]);
-    cols8.resize(static_cast<size_t>(block_ * row_bytes_));
+    scratch(cols8, block_ * row_bytes_);
   } else {
-    cols.resize(static_cast<size_t>(block_ * k_));
+    scratch(cols, block_ * k_);
   }
-  rows_out.resize(static_cast<size_t>(block_ * n));
+  scratch(rows_out, block_ * n);
   for (int64_t p0 = 0; p0 < out_plane; p0 += block_) {
     const int64_t rows = std::min(block_, out_plane - p0);
     if (int8_input_) {

@@ -8,6 +8,7 @@
 #include "common/code_size.h"
 #include "common/error.h"
 #include "common/parallel.h"
+#include "common/scratch.h"
 #include "graph/op_table.h"
 #include "kernels/quant/act_quantize.h"
 #include "kernels/quant/codebook_lut.h"
@@ -72,9 +73,9 @@ void quantize(const float* x, int64_t m, int64_t k, int64_t stride, const ActQua
 const float* int8_rounded(const float* x, int64_t m, int64_t k, const ActQuant& aq) {
   thread_local std::vector<int8_t> q;
   thread_local std::vector<float> scale, rounded;
-  q.resize(static_cast<size_t>(m * k));
-  scale.resize(static_cast<size_t>(m));
-  rounded.resize(static_cast<size_t>(m * k));
+  scratch(q, m * k);
+  scratch(scale, m);
+  scratch(rounded, m * k);
   quantize(x, m, k, k, aq, q.data(), scale.data());
   for (int64_t r = 0; r < m; ++r)
     for (int64_t i = 0; i < k; ++i) rounded[r * k + i] = q[r * k + i] * scale[r];
@@ -86,7 +87,7 @@ void attach_block_sums(const WeightView& w, QGemmArgs* a) {
   if (w.scheme != static_cast<uint16_t>(SchemeId::q4_block_min)) return;
   thread_local std::vector<int32_t> block_sums;
   const int64_t blocks = q4_blocks_per_row(w.k);
-  block_sums.resize(static_cast<size_t>(a->m * blocks));
+  scratch(block_sums, a->m * blocks);
   int8_block_sums(a->xq, a->m, a->xq_stride, blocks, block_sums.data());
   a->x_block_sums = block_sums.data();
 }
@@ -96,8 +97,8 @@ void prepare_int8_rows(const float* x, const WeightView& w, const ActQuant& aq, 
   thread_local std::vector<int8_t> xq;
   thread_local std::vector<float> x_scale;
   a->xq_stride = int8_row_stride(w.k);
-  xq.resize(static_cast<size_t>(a->m * a->xq_stride));
-  x_scale.resize(static_cast<size_t>(a->m));
+  scratch(xq, a->m * a->xq_stride);  // quantize writes every byte of each row (zeros from K)
+  scratch(x_scale, a->m);
   quantize(x, a->m, w.k, a->xq_stride, aq, xq.data(), x_scale.data());
   a->xq = xq.data();
   a->x_scale = x_scale.data();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/parallel.h"
+#include "common/scratch.h"
 #include "kernels/quant/codebook_lut.h"
 #include "kernels/simd/f32_gemm_tile.h"
 #include "kernels/simd/qgemm_simd.h"
@@ -76,14 +77,6 @@ __attribute__((always_inline)) inline void accumulate(const int32_t* const* x, c
       for (int q = 0; q < kQuads; ++q) acc[q][n] = wasm_i32x4_add(acc[q][n], wasm_i32x4_dot_i16x8(xv[q], wv));
     }
   }
-}
-
-// Scratch that only grows: resizing down and up again between two Conv layers would
-// zero the new part every time.
-template <class T>
-T* scratch(std::vector<T>& v, Index n) {
-  if (v.size() < static_cast<size_t>(n)) v.resize(static_cast<size_t>(n));
-  return v.data();
 }
 
 struct PrepareScratch {

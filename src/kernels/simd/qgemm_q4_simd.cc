@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "common/scratch.h"
 #include "kernels/quant/qgemm_epilogue.h"
 #include "kernels/simd/f32_gemm_tile.h"
 #include "kernels/simd/i8_gemm_tile.h"
@@ -77,9 +78,9 @@ void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count,
   const v128_t low_nibble = const_i8x16(0x0f), q_offset = const_i8x16(L.with_min ? 0 : 8);
   const F16Consts f16;
   const int64_t row_len = blocks * kQ4BlockLen;
-  p.q.resize(static_cast<size_t>(rows * row_len));
-  p.d.resize(static_cast<size_t>(blocks * rows));
-  p.m.resize(static_cast<size_t>(blocks * rows));
+  scratch(p.q, rows * row_len);
+  scratch(p.d, blocks * rows);
+  scratch(p.m, blocks * rows);
   const uint8_t* src[kPairPanelRows];
   for (int r = 0; r < rows; ++r) {
     src[r] = w.row(n0 + std::min(r, count - 1));  // repeated rows are dropped at the end
@@ -195,9 +196,9 @@ void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
   constexpr ptrdiff_t kBlockPairs = kQ4BlockLen / 2;
   thread_local std::vector<int32_t> groups, pairs;
   thread_local Q4Panel panel;
-  groups.resize(static_cast<size_t>((a.m + kPairTileRows - 1) / kPairTileRows * pair_group_size(k32)));
-  widen_pair_groups(a.xq, a.xq_stride, a.m, k32, groups.data());
-  pairs.resize(static_cast<size_t>(k32 / 2 * kPairPanelRows));
+  widen_pair_groups(a.xq, a.xq_stride, a.m, k32,
+                    scratch(groups, (a.m + kPairTileRows - 1) / kPairTileRows * pair_group_size(k32)));
+  scratch(pairs, k32 / 2 * kPairPanelRows);
   for (int64_t n0 = 0; n0 < w.n; n0 += kPairPanelRows) {
     const int count = static_cast<int>(std::min<int64_t>(kPairPanelRows, w.n - n0));
     unpack_panel(L, w, n0, count, kPairPanelRows, blocks, panel);
