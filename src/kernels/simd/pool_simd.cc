@@ -6,6 +6,7 @@
 // best`; average: sum from 0, then / count), so results are bit-identical.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "common/parallel.h"
 #include "kernels/ref/conv_geometry.h"
@@ -36,8 +37,40 @@ inline int64_t vector_read_end(const WindowGeometry& g, int64_t ow) {
   return g.stride[2] == 1 ? iw0 + kw - 1 + 4 : iw0 + ((kw - 1) & ~int64_t{1}) + 8;
 }
 
+// The taps of each output row and column inside the input (and, for average pools
+// that count pads, inside the padded input), computed once per call: with the
+// divisions they take, per row of every plane they had cost more than the pooling.
+struct PoolTaps {
+  std::vector<IndexRange> rows, cols;
+  std::vector<int64_t> padded_rows, padded_cols;
+};
+
+void pool_taps(const WindowGeometry& g, bool count_pads, PoolTaps* t) {
+  const int64_t out_h = g.out[1], out_w = g.out[2];
+  t->rows.resize(static_cast<size_t>(out_h));
+  t->padded_rows.assign(static_cast<size_t>(out_h), 0);
+  for (int64_t oh = 0; oh < out_h; ++oh) {
+    t->rows[oh] = taps_inside(oh, g.stride[1], g.dilation[1], g.pad_begin[1], g.in[1], g.kernel[1]);
+    if (count_pads) {
+      const IndexRange r =
+          taps_inside(oh, g.stride[1], g.dilation[1], 0, g.in[1] + g.pad_begin[1] + g.pad_end[1], g.kernel[1]);
+      t->padded_rows[oh] = r.hi - r.lo;
+    }
+  }
+  t->cols.resize(static_cast<size_t>(out_w));
+  t->padded_cols.assign(static_cast<size_t>(out_w), 0);
+  for (int64_t ow = 0; ow < out_w; ++ow) {
+    t->cols[ow] = taps_inside(ow, g.stride[2], 1, g.pad_begin[2], g.in[2], g.kernel[2]);
+    if (count_pads) {
+      const IndexRange c = taps_inside(ow, g.stride[2], 1, 0, g.in[2] + g.pad_begin[2] + g.pad_end[2], g.kernel[2]);
+      t->padded_cols[ow] = c.hi - c.lo;
+    }
+  }
+}
+
 template <PoolKind kind>
-void pool_2d(const WindowGeometry& g, bool count_pads, const float* x, float* y, int64_t planes) {
+void pool_2d(const WindowGeometry& g, const PoolTaps& taps, bool count_pads, const float* x, float* y,
+             int64_t planes) {
   const int64_t in_h = g.in[1], in_w = g.in[2], out_h = g.out[1], out_w = g.out[2], kw = g.kernel[2];
   const int64_t sw = g.stride[2], pw = g.pad_begin[2];
   const IndexRange first = outputs_reading_inside(-pw, sw, in_w, out_w);
@@ -47,18 +80,12 @@ void pool_2d(const WindowGeometry& g, bool count_pads, const float* x, float* y,
     const float* xp = x + plane * in_h * in_w;
     float* yp = y + plane * out_h * out_w;
     for (int64_t oh = 0; oh < out_h; ++oh) {
-      const IndexRange rows = taps_inside(oh, g.stride[1], g.dilation[1], g.pad_begin[1], in_h, g.kernel[1]);
-      const int64_t padded_rows =
-          count_pads ? [&] {
-            const IndexRange r = taps_inside(oh, g.stride[1], g.dilation[1], 0, in_h + g.pad_begin[1] + g.pad_end[1],
-                                             g.kernel[1]);
-            return r.hi - r.lo;
-          }()
-                     : 0;
+      const IndexRange rows = taps.rows[oh];
+      const int64_t padded_rows = taps.padded_rows[oh];
       float* yr = yp + oh * out_w;
       auto row_ptr = [&](int64_t r) { return xp + (oh * g.stride[1] + r * g.dilation[1] - g.pad_begin[1]) * in_w; };
       auto scalar = [&](int64_t ow) {
-        const IndexRange cols = taps_inside(ow, sw, 1, pw, in_w, kw);
+        const IndexRange cols = taps.cols[ow];
         float acc = kind == PoolKind::max ? -INFINITY : 0.f;
         bool any = false;
         for (int64_t r = rows.lo; r < rows.hi; ++r) {
@@ -75,10 +102,7 @@ void pool_2d(const WindowGeometry& g, bool count_pads, const float* x, float* y,
         }
         if (kind == PoolKind::average) {
           int64_t count = (rows.hi - rows.lo) * (cols.hi - cols.lo);
-          if (count_pads) {
-            const IndexRange pc = taps_inside(ow, sw, 1, 0, in_w + pw + g.pad_end[2], kw);
-            count = padded_rows * (pc.hi - pc.lo);
-          }
+          if (count_pads) count = padded_rows * taps.padded_cols[ow];
           acc = count > 0 ? acc / static_cast<float>(count) : 0.f;
         }
         yr[ow] = acc;
@@ -135,8 +159,10 @@ void pool_simd(const Node& node, const std::vector<const TensorRef*>& in, const 
   const float* x = in[0]->as<const float>();
   float* y = out[0]->as<float>();
   const int64_t in_plane = g.in_size(), out_plane = g.out_size();
+  PoolTaps taps;
+  pool_taps(g, count_pads, &taps);
   const auto planes = [&](int64_t first, int64_t last) {
-    pool_2d<kind>(g, count_pads, x + first * in_plane, y + first * out_plane, last - first);
+    pool_2d<kind>(g, taps, count_pads, x + first * in_plane, y + first * out_plane, last - first);
   };
   // Planes are independent: threads take whole planes (same results as one thread).
   const int64_t count = in[0]->dims[0] * in[0]->dims[1];
