@@ -76,6 +76,10 @@ void pool_2d(const WindowGeometry& g, const PoolTaps& taps, bool count_pads, con
   const IndexRange first = outputs_reading_inside(-pw, sw, in_w, out_w);
   const IndexRange last = outputs_reading_inside(kw - 1 - pw, sw, in_w, out_w);
   const int64_t ow_lo = std::max(first.lo, last.lo), ow_hi = std::min(first.hi, last.hi);
+  // 2x2 windows at stride 2 without pads (LeNet's pools): every window lies inside.
+  const bool unpadded_2x2 = g.kernel[1] == 2 && kw == 2 && g.stride[1] == 2 && sw == 2 && g.dilation[1] == 1 &&
+                            g.pad_begin[1] == 0 && g.pad_end[1] == 0 && pw == 0 && g.pad_end[2] == 0 &&
+                            2 * out_h <= in_h && 2 * out_w <= in_w;  // ceil_mode can add a window past the end
   for (int64_t plane = 0; plane < planes; ++plane) {
     const float* xp = x + plane * in_h * in_w;
     float* yp = y + plane * out_h * out_w;
@@ -110,6 +114,20 @@ void pool_2d(const WindowGeometry& g, const PoolTaps& taps, bool count_pads, con
       const bool rows_inside = rows.lo < rows.hi;
       const float count = static_cast<float>((count_pads ? padded_rows : rows.hi - rows.lo) * kw);
       int64_t ow = 0;
+      if (unpadded_2x2) {  // the same four taps in the same order, without the general loop's bookkeeping
+        const float* r0 = row_ptr(0);
+        const float* r1 = r0 + in_w;
+        for (; ow + 4 <= out_w; ow += 4) {
+          const v128_t a = wasm_v128_load(r0 + 2 * ow), b = wasm_v128_load(r0 + 2 * ow + 4);
+          const v128_t c = wasm_v128_load(r1 + 2 * ow), d = wasm_v128_load(r1 + 2 * ow + 4);
+          const v128_t taps4[4] = {wasm_i32x4_shuffle(a, b, 0, 2, 4, 6), wasm_i32x4_shuffle(a, b, 1, 3, 5, 7),
+                                   wasm_i32x4_shuffle(c, d, 0, 2, 4, 6), wasm_i32x4_shuffle(c, d, 1, 3, 5, 7)};
+          v128_t acc = kind == PoolKind::max ? taps4[0] : wasm_f32x4_add(wasm_f32x4_splat(0.f), taps4[0]);
+          for (int t = 1; t < 4; ++t) acc = kind == PoolKind::max ? wasm_f32x4_pmax(acc, taps4[t]) : wasm_f32x4_add(acc, taps4[t]);
+          if (kind == PoolKind::average) acc = wasm_f32x4_div(acc, wasm_f32x4_splat(count));
+          wasm_v128_store(yr + ow, acc);
+        }
+      }
       while (ow < out_w) {
         if (!rows_inside || ow < ow_lo || ow + 4 > ow_hi || vector_read_end(g, ow) > in_w) {
           scalar(ow++);
