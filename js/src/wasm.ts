@@ -102,7 +102,7 @@ export class NativeModel {
     return ptr === 0 ? undefined : this.#runtime.string(ptr);
   }
 
-  /** A zeroed heap buffer for input `index` with these dims, or 0 on failure. */
+  /** A heap buffer for input `index` with these dims (to be filled in full), or 0 on failure. */
   inputBuffer(index: number, dims: readonly number[]): number {
     const dimsPtr = this.#runtime.alloc(Math.max(dims.length, 1) * 8);
     try {

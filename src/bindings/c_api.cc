@@ -10,7 +10,7 @@
 //   qc_model_load(m, p, n, sha);                     // takes ownership of p, even on failure; sha: 0 or
 //                                                    // the SHA-256 of p[0, n-32) (JS has a fast one)
 //   const char* json = qc_model_info(m);             // {metadata, inputs, outputs, tensors, ...}
-//   void* in = qc_model_input(m, i, dims, rank);     // dims: `rank` doubles; a zeroed buffer to fill
+//   void* in = qc_model_input(m, i, dims, rank);     // dims: `rank` doubles; a buffer to fill (all of it)
 //   qc_model_run(m);
 //   qc_model_output_count(m); qc_model_output_rank(m, k); qc_model_output_dim(m, k, axis);
 //   qc_model_output_dtype(m, k) -> "float32"; qc_model_output_data(m, k); qc_model_output_bytes(m, k);

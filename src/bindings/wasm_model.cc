@@ -97,9 +97,8 @@ void* WasmModel::input_buffer(int index, const double* dims, int rank) {
       fail(Errc::out_of_memory, "input " + std::to_string(index) + ": " + std::to_string(bytes - 1) + " bytes" +
                                     (memory_cap_ ? " exceed the memory cap of " + std::to_string(memory_cap_) + " bytes"
                                                  : " exceed the address space"));
-    storage.resize(static_cast<size_t>(bytes));
+    storage.resize(static_cast<size_t>(bytes));  // zeroed
   }
-  std::memset(storage.data(), 0, storage.size());
   t.data = storage.data();
   return t.data;
 }

@@ -28,7 +28,9 @@ class WasmModel {
   // Errc::out_of_memory, as is the allocator running out; the model stays usable.
   void set_memory_cap(uint64_t bytes);
   const std::string& info();
-  // A zeroed buffer for input `index` with these dims, valid until the next call for that input.
+  // A buffer for input `index` with these dims, valid until the next call for that
+  // input: zeroed when new; with the same dims as the last call, the same buffer still
+  // holding that input (the caller writes every byte).
   void* input_buffer(int index, const double* dims, int rank);
   void run();
   int output_count() const { return outputs_ ? static_cast<int>(outputs_->size()) : 0; }

@@ -17,37 +17,37 @@ ConstData ConstData::owned(std::vector<uint8_t> data, uint16_t scheme) {
   return c;
 }
 
-const Attr* Node::attr(const std::string& n) const {
+const Attr* Node::attr(std::string_view n) const {
   for (const auto& a : attrs)
     if (a.name == n) return &a;
   return nullptr;
 }
 
-int64_t Node::attr_i(const std::string& n, int64_t dflt) const {
+int64_t Node::attr_i(std::string_view n, int64_t dflt) const {
   const Attr* a = attr(n);
   if (!a) return dflt;
   if (a->kind == Attr::Kind::f) return static_cast<int64_t>(a->f);
   return a->i;
 }
 
-float Node::attr_f(const std::string& n, float dflt) const {
+float Node::attr_f(std::string_view n, float dflt) const {
   const Attr* a = attr(n);
   if (!a) return dflt;
   if (a->kind == Attr::Kind::i) return static_cast<float>(a->i);
   return a->f;
 }
 
-std::string Node::attr_s(const std::string& n, const std::string& dflt) const {
+std::string Node::attr_s(std::string_view n, const std::string& dflt) const {
   const Attr* a = attr(n);
   return a ? a->s : dflt;
 }
 
-std::vector<int64_t> Node::attr_ints(const std::string& n, std::vector<int64_t> dflt) const {
+std::vector<int64_t> Node::attr_ints(std::string_view n, std::vector<int64_t> dflt) const {
   const Attr* a = attr(n);
   return a ? a->ints : dflt;
 }
 
-std::vector<float> Node::attr_floats(const std::string& n, std::vector<float> dflt) const {
+std::vector<float> Node::attr_floats(std::string_view n, std::vector<float> dflt) const {
   const Attr* a = attr(n);
   return a ? a->floats : dflt;
 }

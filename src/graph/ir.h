@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "graph/dtype.h"
@@ -54,12 +55,14 @@ struct Node {
   std::vector<int> outputs;
   std::vector<Attr> attrs;
 
-  const Attr* attr(const std::string& n) const;
-  int64_t attr_i(const std::string& n, int64_t dflt) const;
-  float attr_f(const std::string& n, float dflt) const;
-  std::string attr_s(const std::string& n, const std::string& dflt) const;
-  std::vector<int64_t> attr_ints(const std::string& n, std::vector<int64_t> dflt = {}) const;
-  std::vector<float> attr_floats(const std::string& n, std::vector<float> dflt = {}) const;
+  // Lookups by name take a string_view: kernels call them on every run, and a
+  // literal passed as std::string built (and freed) a temporary each time.
+  const Attr* attr(std::string_view n) const;
+  int64_t attr_i(std::string_view n, int64_t dflt) const;
+  float attr_f(std::string_view n, float dflt) const;
+  std::string attr_s(std::string_view n, const std::string& dflt) const;
+  std::vector<int64_t> attr_ints(std::string_view n, std::vector<int64_t> dflt = {}) const;
+  std::vector<float> attr_floats(std::string_view n, std::vector<float> dflt = {}) const;
   void set_i(const std::string& n, int64_t v);
   void set_f(const std::string& n, float v);
   void set_s(const std::string& n, const std::string& v);

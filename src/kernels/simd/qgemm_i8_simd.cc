@@ -293,7 +293,7 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
   const int tile_rows = groups ? kPairPanelRows : kRows;
   const uint8_t* payload_end = w.payload + w.payload_bytes;
   thread_local std::vector<int8_t> tails;  // rows that end less than k8 bytes before the payload does
-  tails.assign(static_cast<size_t>(kPairPanelRows * k8), 0);
+  int8_t* const tail_rows = scratch(tails, kPairPanelRows * k8);
   for (int64_t n0 = 0; n0 < w.n; n0 += tile_rows) {
     const int count = static_cast<int>(std::min<int64_t>(tile_rows, w.n - n0));
     const int8_t* rows[kPairPanelRows];
@@ -302,8 +302,9 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
       const int64_t n = n0 + std::min(r, count - 1);  // rows past the end repeat the last; their sums are dropped
       const uint8_t* row = w.row(n);
       if (payload_end - row < k8) {
-        int8_t* tail = tails.data() + r * k8;
+        int8_t* tail = tail_rows + r * k8;
         std::memcpy(tail, row, static_cast<size_t>(w.k));
+        std::memset(tail + w.k, 0, static_cast<size_t>(k8 - w.k));
         row = reinterpret_cast<const uint8_t*>(tail);
       }
       rows[r] = reinterpret_cast<const int8_t*>(row);
