@@ -50,7 +50,13 @@ TileScale tile_scale(const QGemmArgs& a, int64_t n0, int count, const float* w_s
 void store_dots(const QGemmArgs& a, v128_t dots, int64_t m, int64_t n0, int count, const TileScale& ts) {
   const v128_t scale = wasm_f32x4_mul(wasm_f32x4_splat(a.x_scale[m]), ts.w_scale);
   const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(dots), scale), ts.bias);
-  store_activated(a.y + m * a.ldy + n0, v, count, a.act);
+  float* y = a.y + m * a.ldy + n0;
+  if (count == 4 && a.act.kind == Act::none)  // the common cases inline; the rest out of line
+    wasm_v128_store(y, v);
+  else if (count == 4 && a.act.kind == Act::relu)
+    wasm_v128_store(y, activate(v, a.act));
+  else
+    store_activated(y, v, count, a.act);
 }
 
 template <int MR>
