@@ -65,6 +65,10 @@ export class NativeModel {
   readonly #runtime: Runtime;
   readonly #exports: Exports;
   #handle: number;
+  // Kept across runs (each run passes the input dims and reads the output dtypes):
+  // a heap block for dims, and dtype names by their (static) native string.
+  #dims = { ptr: 0, count: 0 };
+  readonly #dtypeNames = new Map<number, string>();
 
   constructor(runtime: Runtime, exports: Exports, handle: number) {
     this.#runtime = runtime;
@@ -104,14 +108,16 @@ export class NativeModel {
 
   /** A heap buffer for input `index` with these dims (to be filled in full), or 0 on failure. */
   inputBuffer(index: number, dims: readonly number[]): number {
-    const dimsPtr = this.#runtime.alloc(Math.max(dims.length, 1) * 8);
-    try {
-      const heap = this.#runtime.heap();
-      new Float64Array(heap.buffer, dimsPtr, dims.length).set(dims);
-      return callNative(() => this.#exports.qc_model_input(this.#handle, index, dimsPtr, dims.length)) >>> 0;
-    } finally {
-      this.#runtime.free(dimsPtr);
+    if (dims.length > this.#dims.count) {
+      const old = this.#dims.ptr;
+      this.#dims = { ptr: 0, count: 0 };  // never left holding a freed block
+      if (old) this.#runtime.free(old);
+      const count = Math.max(dims.length, 8);
+      this.#dims = { ptr: this.#runtime.alloc(count * 8), count };
     }
+    const dimsPtr = this.#dims.ptr;
+    new Float64Array(this.#runtime.heap().buffer, dimsPtr, dims.length).set(dims);
+    return callNative(() => this.#exports.qc_model_input(this.#handle, index, dimsPtr, dims.length)) >>> 0;
   }
 
   /** Runs the model on the inputs written into the input buffers; 0 or an error code. */
@@ -131,7 +137,10 @@ export class NativeModel {
   }
 
   outputDtype(k: number): string {
-    return this.#runtime.string(callNative(() => this.#exports.qc_model_output_dtype(this.#handle, k)) >>> 0);
+    const ptr = callNative(() => this.#exports.qc_model_output_dtype(this.#handle, k)) >>> 0;
+    let name = this.#dtypeNames.get(ptr);
+    if (name === undefined) this.#dtypeNames.set(ptr, name = this.#runtime.string(ptr));
+    return name;
   }
 
   /** Output k of the last run as a heap view (stale after the next call into wasm). */
@@ -153,6 +162,8 @@ export class NativeModel {
   delete(): void {
     const handle = this.#handle;
     this.#handle = 0;
+    if (this.#dims.ptr) this.#runtime.free(this.#dims.ptr);
+    this.#dims = { ptr: 0, count: 0 };
     if (handle) callNative(() => this.#exports.qc_model_delete(handle));
   }
 }
