@@ -35,18 +35,16 @@ struct Q4Panel {
   const int8_t* rows[kPairPanelRows];
 };
 
-uint16_t load_u16(const uint8_t* p) {
-  uint16_t v;
-  std::memcpy(&v, p, 2);
-  return v;
-}
-
 // The f16 field at `offset` of block b of the 4 rows, as 4 floats (exact).
 v128_t block_f16x4(const uint8_t* const* rows, size_t block_bytes, int64_t b, size_t offset, const F16Consts& c) {
   const size_t at = static_cast<size_t>(b) * block_bytes + offset;
-  return f16x4_to_f32x4(wasm_i32x4_make(load_u16(rows[0] + at), load_u16(rows[1] + at), load_u16(rows[2] + at),
-                                        load_u16(rows[3] + at)),
-                        c);
+  // Into the low halves of the i32 lanes (v128.load16_lane: one insert from memory each).
+  v128_t h = wasm_i32x4_splat(0);
+  h = wasm_v128_load16_lane(rows[0] + at, h, 0);
+  h = wasm_v128_load16_lane(rows[1] + at, h, 2);
+  h = wasm_v128_load16_lane(rows[2] + at, h, 4);
+  h = wasm_v128_load16_lane(rows[3] + at, h, 6);
+  return f16x4_to_f32x4(h, c);
 }
 
 // block_sum_out and the activation for weight rows n0 .. n0 + count of activation
