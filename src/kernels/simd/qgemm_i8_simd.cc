@@ -8,7 +8,6 @@
 // qgemm_epilogue.h.
 #include <algorithm>
 #include <cstring>
-#include <type_traits>
 #include <vector>
 
 #include "common/scratch.h"
@@ -190,29 +189,22 @@ void codebook4_gemv(const QGemmArgs& a) {
       scale[r] = a.lut_scale[t];
       acc[r] = wasm_i32x4_splat(0);
     }
-    // Plain loads while every row's 16 bytes lie inside the payload; the last
-    // row's final group may not.
-    const int64_t safe = std::min<int64_t>(groups, (end - rows[kRows - 1]) / 16);
-    const auto run_groups = [&](int64_t g0, int64_t g1, auto bounded) {
-      for (int64_t g = g0; g < g1; ++g) {
-        const int16_t* x = xs.data() + 32 * g;
-        const v128_t x0 = wasm_v128_load(x), x1 = wasm_v128_load(x + 8), x2 = wasm_v128_load(x + 16),
-                     x3 = wasm_v128_load(x + 24);
-        for (int r = 0; r < kRows; ++r) {
-          const uint8_t* src = rows[r] + 16 * g;
-          const v128_t packed = bounded ? load16_bounded(src, end) : wasm_v128_load(src);
-          const v128_t even = wasm_i8x16_swizzle(table[r], wasm_v128_and(packed, nibble));
-          const v128_t odd = wasm_i8x16_swizzle(table[r], wasm_u8x16_shr(packed, 4));
-          const v128_t d0 = wasm_i32x4_dot_i16x8(x0, wasm_v128_and(even, low_byte));
-          const v128_t d1 = wasm_i32x4_dot_i16x8(x1, wasm_u16x8_shr(even, 8));
-          const v128_t d2 = wasm_i32x4_dot_i16x8(x2, wasm_v128_and(odd, low_byte));
-          const v128_t d3 = wasm_i32x4_dot_i16x8(x3, wasm_u16x8_shr(odd, 8));
-          acc[r] = wasm_i32x4_add(acc[r], wasm_i32x4_add(wasm_i32x4_add(d0, d1), wasm_i32x4_add(d2, d3)));
-        }
+    for (int64_t g = 0; g < groups; ++g) {
+      const int16_t* x = xs.data() + 32 * g;
+      const v128_t x0 = wasm_v128_load(x), x1 = wasm_v128_load(x + 8), x2 = wasm_v128_load(x + 16),
+                   x3 = wasm_v128_load(x + 24);
+      for (int r = 0; r < kRows; ++r) {
+        const uint8_t* src = rows[r] + 16 * g;
+        const v128_t packed = load16_bounded(src, end);
+        const v128_t even = wasm_i8x16_swizzle(table[r], wasm_v128_and(packed, nibble));
+        const v128_t odd = wasm_i8x16_swizzle(table[r], wasm_u8x16_shr(packed, 4));
+        const v128_t d0 = wasm_i32x4_dot_i16x8(x0, wasm_v128_and(even, low_byte));
+        const v128_t d1 = wasm_i32x4_dot_i16x8(x1, wasm_u16x8_shr(even, 8));
+        const v128_t d2 = wasm_i32x4_dot_i16x8(x2, wasm_v128_and(odd, low_byte));
+        const v128_t d3 = wasm_i32x4_dot_i16x8(x3, wasm_u16x8_shr(odd, 8));
+        acc[r] = wasm_i32x4_add(acc[r], wasm_i32x4_add(wasm_i32x4_add(d0, d1), wasm_i32x4_add(d2, d3)));
       }
-    };
-    run_groups(0, safe, std::false_type{});
-    run_groups(safe, groups, std::true_type{});
+    }
     const v128_t dots = wasm_i32x4_sub(hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]),
                                        wasm_i32x4_splat(static_cast<int32_t>(bias_sum)));
     store_dots(a, dots, 0, n0, count, tile_scale(a, n0, count, scale));
