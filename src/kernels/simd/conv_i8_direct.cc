@@ -119,7 +119,6 @@ struct StepGeometry {
   }
 };
 
-// At -O3, not QC_SMALL_CODE: a batch-1 lenet5 spent 7 us more here at minsize.
 // q4_block: the rows unpacked to int8 (q - 8), their block scales, and the steps
 // regrouped by block of 32 taps; the pairs are gathered tap by tap.
 void prepare_q4(const WindowGeometry& g, int64_t channels, int64_t groups, const WeightView& w, ConvI8Direct* d) {
@@ -138,10 +137,7 @@ void prepare_q4(const WindowGeometry& g, int64_t channels, int64_t groups, const
       uint16_t d16;
       std::memcpy(&d16, src + offsetof(BlockQ4, d), 2);
       block_d[r * q4_blocks + q] = f16_to_f32(d16);
-      const v128_t packed = wasm_v128_load(src + offsetof(BlockQ4, qs));
-      int8_t* out = rows + r * k + q * kQ4BlockLen;
-      wasm_v128_store(out, wasm_i8x16_sub(wasm_v128_and(packed, low_nibble), eight));
-      wasm_v128_store(out + 16, wasm_i8x16_sub(wasm_u8x16_shr(packed, 4), eight));
+      unpack_q4_nibbles(src + offsetof(BlockQ4, qs), low_nibble, eight, rows + r * k + q * kQ4BlockLen);
     }
   }
   // Steps per block (counted, then placed): a pair split by a block edge counts in both.
@@ -189,6 +185,7 @@ void prepare_q4(const WindowGeometry& g, int64_t channels, int64_t groups, const
         q4_blocks, block_steps, block_d};
 }
 
+// At -O3, not QC_SMALL_CODE: a batch-1 lenet5 spent 7 us more here at minsize.
 void prepare(const WindowGeometry& g, int64_t channels, int64_t groups, const WeightView& w, ConvI8Direct* d) {
   if (w.scheme == static_cast<uint16_t>(SchemeId::q4_block)) return prepare_q4(g, channels, groups, w, d);
   PrepareScratch& s = prepare_scratch;
@@ -233,12 +230,8 @@ void prepare(const WindowGeometry& g, int64_t channels, int64_t groups, const We
           const v128_t keep = wasm_i16x8_gt(wasm_i16x8_splat(static_cast<int16_t>(2 * h - t)), lane);
           v128_t x[kLanes];
           for (Index i = 0; i < kLanes; ++i) x[i] = wasm_v128_and(wasm_i16x8_load8x8(src[i] + r * kw + t), keep);
-          // 4 x 4 transpose of int32 lanes by two rounds of interleaving (zip).
-          const auto zip_lo = [](v128_t a, v128_t b) { return wasm_i32x4_shuffle(a, b, 0, 4, 1, 5); };
-          const auto zip_hi = [](v128_t a, v128_t b) { return wasm_i32x4_shuffle(a, b, 2, 6, 3, 7); };
-          const v128_t lo02 = zip_lo(x[0], x[2]), lo13 = zip_lo(x[1], x[3]);
-          const v128_t hi02 = zip_hi(x[0], x[2]), hi13 = zip_hi(x[1], x[3]);
-          const v128_t step[4] = {zip_lo(lo02, lo13), zip_hi(lo02, lo13), zip_lo(hi02, hi13), zip_hi(hi02, hi13)};
+          v128_t step[4];
+          transpose_i32x4(x, step);
           for (Index p = 0; p < 4 && t / 2 + p < h; ++p, dst += kLanes) wasm_v128_store(dst, step[p]);
         }
         if (r % kh != kh - 1 || v == 0) continue;
@@ -296,8 +289,8 @@ __attribute__((noinline)) void channel_block(const ConvI8Direct& d, const ConvI8
         for (int q = 0; q < kQuads; ++q) sums[n][q] = wasm_f32x4_convert_i32x4(acc[q][n]);
     }
     for (Index n = 0; n < count; ++n) {  // scaled_dot_out / block_sum_out, then the activation (Relu inline)
-      const float w_scale = d.w_scale ? d.w_scale[p.group * d.out_channels + n0 + n] : 1.f;
-      const v128_t scale = wasm_f32x4_splat(d.w_scale ? p.x_scale * w_scale : p.x_scale);
+      const v128_t scale =
+          wasm_f32x4_splat(d.w_scale ? p.x_scale * d.w_scale[p.group * d.out_channels + n0 + n] : p.x_scale);
       const v128_t bias = wasm_f32x4_splat(p.bias ? p.bias[n0 + n] : 0.f);
       for (int q = 0; q < kQuads; ++q) {
         const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(sums[n][q], scale), bias);

@@ -42,11 +42,13 @@ struct PairTile {
 
 // Groups of activation rows: rows [0, m) of xq (row stride `stride` bytes, each
 // readable and zero from K to k8, a multiple of 8) as ceil(m / 4) groups of
-// [k8 / 2][4] pairs; rows past m are zero. `out` holds pair_group_size(k8) per group.
+// [k8 / 2][4] pairs, pair_group_size(k8) each; rows past m are zero. In this thread's
+// scratch, valid until its next call.
 inline ptrdiff_t pair_group_size(ptrdiff_t k8) { return k8 / 2 * kPairTileRows; }
-void widen_pair_groups(const int8_t* xq, ptrdiff_t stride, ptrdiff_t m, ptrdiff_t k8, int32_t* out);
+const int32_t* pair_groups(const int8_t* xq, ptrdiff_t stride, ptrdiff_t m, ptrdiff_t k8);
 
-// A panel of 8 int8 weight rows (each readable for k8 bytes) as [k8 / 2][8] pairs.
-void pack_pair_panel(const int8_t* const* rows, ptrdiff_t k8, int32_t* out);
+// A panel of 8 int8 weight rows (each readable for k8 bytes) as [k8 / 2][8] pairs, in
+// this thread's scratch, valid until its next call.
+const int32_t* pair_panel(const int8_t* const* rows, ptrdiff_t k8);
 
 }  // namespace qc::simd

@@ -86,14 +86,6 @@ void int8_rows_gemm(const QGemmArgs& a, const int8_t* const* rows, int64_t k8, i
   }
 }
 
-// The activation rows as groups of int16 pairs (i8_pair_tile.h), once per call.
-const int32_t* pair_groups(const QGemmArgs& a, int64_t k8) {
-  thread_local std::vector<int32_t> groups;
-  int32_t* out = scratch(groups, (a.m + kPairTileRows - 1) / kPairTileRows * pair_group_size(k8));
-  widen_pair_groups(a.xq, a.xq_stride, a.m, k8, out);
-  return out;
-}
-
 // Outputs of weight rows n0 .. n0 + count (<= 8) for every activation row, from
 // their panel (k8 / 2 pairs) and the activation groups.
 void pair_panel_gemm(const QGemmArgs& a, const int32_t* groups, const int32_t* panel, int64_t k8, int64_t n0,
@@ -111,15 +103,6 @@ void pair_panel_gemm(const QGemmArgs& a, const int32_t* groups, const int32_t* p
       for (int h = 0; h < 2; ++h)
         if (counts[h] > 0) store_dots(a, t.acc[i][h], m0 + i, n0 + 4 * h, counts[h], ts[h]);
   }
-}
-
-// The int8 rows of a panel as its pairs, then every activation row against them.
-void int8_panel_gemm(const QGemmArgs& a, const int32_t* groups, const int8_t* const* rows, int64_t k8, int64_t n0,
-                     int count, const float* w_scale) {
-  thread_local std::vector<int32_t> panel;
-  int32_t* pairs = scratch(panel, k8 / 2 * kPairPanelRows);
-  pack_pair_panel(rows, k8, pairs);
-  pair_panel_gemm(a, groups, pairs, k8, n0, count, w_scale);
 }
 
 // Row r of the codebook view as int8 table entries, k16 (a multiple of 16) values, for
@@ -257,22 +240,22 @@ void codebook_panels(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t k16 = round_up16(w.k), k8 = round_up8(w.k);
   const RowsDecoder decode = rows_decoder(w.codebook_bits);
-  const int32_t* groups = a.m >= kPairTileRows ? pair_groups(a, k8) : nullptr;
+  const int32_t* groups = a.m >= kPairTileRows ? pair_groups(a.xq, a.xq_stride, a.m, k8) : nullptr;
   const int64_t tile_rows = groups ? kPairPanelRows : kRows;
-  thread_local std::vector<int8_t> decoded;
-  decoded.resize(static_cast<size_t>(kPanelRows * k16));
+  thread_local std::vector<int8_t> decoded_rows;
+  int8_t* const decoded = scratch(decoded_rows, kPanelRows * k16);
   for (int64_t n0 = 0; n0 < w.n; n0 += tile_rows) {
     const int count = static_cast<int>(std::min<int64_t>(tile_rows, w.n - n0));
     const int64_t first = n0 % kPanelRows;
-    if (first == 0) decode(a, n0, std::min(kPanelRows, w.n - n0), k16, decoded.data());
+    if (first == 0) decode(a, n0, std::min(kPanelRows, w.n - n0), k16, decoded);
     const int8_t* rows[kPairPanelRows];
     float scale[kPairPanelRows];
     for (int r = 0; r < tile_rows; ++r) {  // rows past the end repeat the last; their sums are dropped
-      rows[r] = decoded.data() + (first + std::min(r, count - 1)) * k16;
+      rows[r] = decoded + (first + std::min(r, count - 1)) * k16;
       scale[r] = a.lut_scale[w.codebook_per_channel ? n0 + std::min(r, count - 1) : 0];
     }
     if (groups)
-      int8_panel_gemm(a, groups, rows, k8, n0, count, scale);
+      pair_panel_gemm(a, groups, pair_panel(rows, k8), k8, n0, count, scale);
     else
       int8_rows_gemm(a, rows, k8, n0, count, scale);
   }
@@ -287,7 +270,7 @@ void decode_codebook_rows_i8(const QGemmArgs& a, int64_t stride, int8_t* out) {
 void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t k8 = round_up8(w.k);
-  const int32_t* groups = a.m >= kPairTileRows ? pair_groups(a, k8) : nullptr;
+  const int32_t* groups = a.m >= kPairTileRows ? pair_groups(a.xq, a.xq_stride, a.m, k8) : nullptr;
   const int tile_rows = groups ? kPairPanelRows : kRows;
   const uint8_t* payload_end = w.payload + w.payload_bytes;
   thread_local std::vector<int8_t> tails;  // rows that end less than k8 bytes before the payload does
@@ -309,7 +292,7 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
       std::memcpy(&scale[r], w.side + 4 * (w.row0 + n), 4);
     }
     if (groups)
-      int8_panel_gemm(a, groups, rows, k8, n0, count, scale);
+      pair_panel_gemm(a, groups, pair_panel(rows, k8), k8, n0, count, scale);
     else
       int8_rows_gemm(a, rows, k8, n0, count, scale);
   }

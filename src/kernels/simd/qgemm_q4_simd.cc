@@ -84,11 +84,8 @@ void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count,
     src[r] = w.row(n0 + std::min(r, count - 1));  // repeated rows are dropped at the end
     int8_t* out = p.q.data() + r * row_len;
     p.rows[r] = out;
-    for (int64_t b = 0; b < blocks; ++b) {
-      const v128_t packed = wasm_v128_load(src[r] + b * L.block_bytes + L.qs);
-      wasm_v128_store(out + b * kQ4BlockLen, wasm_i8x16_sub(wasm_v128_and(packed, low_nibble), q_offset));
-      wasm_v128_store(out + b * kQ4BlockLen + 16, wasm_i8x16_sub(wasm_u8x16_shr(packed, 4), q_offset));
-    }
+    for (int64_t b = 0; b < blocks; ++b)
+      unpack_q4_nibbles(src[r] + b * L.block_bytes + L.qs, low_nibble, q_offset, out + b * kQ4BlockLen);
   }
   for (int64_t b = 0; b < blocks; ++b)
     for (int r = 0; r < rows; r += kRows) {
@@ -192,17 +189,14 @@ void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t blocks = q4_blocks_per_row(w.k), k32 = blocks * kQ4BlockLen;
   constexpr ptrdiff_t kBlockPairs = kQ4BlockLen / 2;
-  thread_local std::vector<int32_t> groups, pairs;
   thread_local Q4Panel panel;
-  widen_pair_groups(a.xq, a.xq_stride, a.m, k32,
-                    scratch(groups, (a.m + kPairTileRows - 1) / kPairTileRows * pair_group_size(k32)));
-  scratch(pairs, k32 / 2 * kPairPanelRows);
+  const int32_t* const groups = pair_groups(a.xq, a.xq_stride, a.m, k32);
   for (int64_t n0 = 0; n0 < w.n; n0 += kPairPanelRows) {
     const int count = static_cast<int>(std::min<int64_t>(kPairPanelRows, w.n - n0));
     unpack_panel(L, w, n0, count, kPairPanelRows, blocks, panel);
-    pack_pair_panel(panel.rows, k32, pairs.data());
+    const int32_t* const pairs = pair_panel(panel.rows, k32);
     const int counts[2] = {std::min(count, 4), count - 4};
-    const int32_t* x = groups.data();
+    const int32_t* x = groups;
     for (int64_t m0 = 0; m0 < a.m; m0 += kPairTileRows, x += pair_group_size(k32)) {
       v128_t sum[kPairTileRows][2];
       for (auto& row : sum)
@@ -210,7 +204,7 @@ void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
       for (int64_t b = 0; b < blocks; ++b) {
         PairTile t;
         t.zero();
-        t.accumulate(x + b * kBlockPairs * kPairTileRows, pairs.data() + b * kBlockPairs * kPairPanelRows, kBlockPairs);
+        t.accumulate(x + b * kBlockPairs * kPairTileRows, pairs + b * kBlockPairs * kPairPanelRows, kBlockPairs);
         for (int h = 0; h < 2; ++h) {
           const v128_t d = wasm_v128_load(&panel.d[b * kPairPanelRows + 4 * h]);
           for (int i = 0; i < kPairTileRows; ++i) {

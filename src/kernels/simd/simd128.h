@@ -46,6 +46,27 @@ inline v128_t hsum4_i32x4(v128_t a, v128_t b, v128_t c, v128_t d) {
   return wasm_i32x4_add(wasm_i32x4_shuffle(ab, cd, 0, 1, 4, 5), wasm_i32x4_shuffle(ab, cd, 2, 3, 6, 7));
 }
 
+// 4 x 4 transpose of i32 lanes (lane j of out[i] = lane i of v[j]) by two rounds of
+// interleaving.
+inline void transpose_i32x4(const v128_t (&v)[4], v128_t (&out)[4]) {
+  const auto zip_lo = [](v128_t a, v128_t b) { return wasm_i32x4_shuffle(a, b, 0, 4, 1, 5); };
+  const auto zip_hi = [](v128_t a, v128_t b) { return wasm_i32x4_shuffle(a, b, 2, 6, 3, 7); };
+  const v128_t lo02 = zip_lo(v[0], v[2]), lo13 = zip_lo(v[1], v[3]);
+  const v128_t hi02 = zip_hi(v[0], v[2]), hi13 = zip_hi(v[1], v[3]);
+  out[0] = zip_lo(lo02, lo13);
+  out[1] = zip_hi(lo02, lo13);
+  out[2] = zip_lo(hi02, hi13);
+  out[3] = zip_hi(hi02, hi13);
+}
+
+// The 32 nibbles of a q4 block (its 16 bytes at qs: element j in the low nibble of
+// byte j, element j + 16 in the high one) as int8 q - offset, in element order.
+inline void unpack_q4_nibbles(const uint8_t* qs, v128_t low_nibble, v128_t offset, int8_t* out) {
+  const v128_t packed = wasm_v128_load(qs);
+  wasm_v128_store(out, wasm_i8x16_sub(wasm_v128_and(packed, low_nibble), offset));
+  wasm_v128_store(out + 16, wasm_i8x16_sub(wasm_u8x16_shr(packed, 4), offset));
+}
+
 // The same for f32x4 (float: a fixed but different order than a scalar loop).
 inline v128_t hsum4_f32x4(v128_t a, v128_t b, v128_t c, v128_t d) {
   const v128_t ab = wasm_f32x4_add(wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), wasm_i32x4_shuffle(a, b, 2, 6, 3, 7));
