@@ -17,6 +17,8 @@ struct TensorRef {
   size_t stored_bytes = 0;
   const uint8_t* side = nullptr;
   size_t side_bytes = 0;
+  // Set by the plan for such a constant when a kernel reads it (kernels/quant/prepared_weight.h).
+  const float* prepared = nullptr;
 
   int64_t numel() const {
     int64_t n = 1;

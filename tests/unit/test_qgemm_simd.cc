@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "kernels/quant/compressed_gemm.h"
+#include "kernels/quant/prepared_weight.h"
 #include "kernels/quant/qgemm_args.h"
 #include "kernels/simd/simd_available.h"
 #include "qgemm_test_util.h"
@@ -35,12 +36,22 @@ struct Sweep {
   std::string first;
 };
 
-void sweep(std::mt19937& rng, SchemeId scheme, int mode, bool exact, Sweep& s, int bits = 4, bool per_channel = false) {
+// prepared: the view carries the stored tensor's prepared data (prepared_weight.h),
+// as in a plan, and starts at row 0, 1 or 4 (1 is off a 4-row group: prepared again).
+void sweep(std::mt19937& rng, SchemeId scheme, int mode, bool exact, Sweep& s, int bits = 4, bool per_channel = false,
+           bool prepared = false) {
   for (int64_t k : k_sizes()) {
     for (int64_t n = 1; n <= (scheme == SchemeId::f32_packed ? 41 : 17); ++n) {
-      const int64_t m = kMs[(k + n) % 9], row0 = (k + n) % 3, ldy = n + (k % 2) * 3;
+      const int64_t m = kMs[(k + n) % 9], third = (k + n) % 3, row0 = prepared ? third * third : third,
+                    ldy = n + (k % 2) * 3;
       const StoredWeight stored = random_weight(rng, scheme, row0 + n + 1, k, bits, per_channel);
-      const WeightView w = weight_rows(stored.view(), row0, n);
+      WeightView whole = stored.view();
+      std::vector<float> groups(prepared ? prepared_floats(whole) : 0);
+      if (prepared) {
+        prepare_weight(whole, groups.data());
+        whole.prepared = groups.data();
+      }
+      const WeightView w = weight_rows(whole, row0, n);
       std::vector<float> x = random_floats(rng, static_cast<size_t>(m * k));
       if (m > 2) std::fill(x.begin() + k, x.begin() + 2 * k, 0.f);  // an all-zero row
       const std::vector<float> bias = random_floats(rng, static_cast<size_t>(n));
@@ -133,6 +144,12 @@ TEST_CASE("qgemm: SIMD int8-activation kernels match the reference exactly", "[q
         sweep(rng, scheme, mode, true, s);
         require_clean(s);
       }
+      if (scheme != SchemeId::i8_channel)
+        SECTION(std::string(scheme_name(static_cast<uint16_t>(scheme))) + " prepared, mode " + std::to_string(mode)) {
+          Sweep s;
+          sweep(rng, scheme, mode, true, s, 4, false, true);
+          require_clean(s);
+        }
     }
     SECTION("codebook mode " + std::to_string(mode) + ", bits 2..8, per tensor and per channel") {
       for (int bits = 2; bits <= 8; ++bits)

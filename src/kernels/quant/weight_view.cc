@@ -23,10 +23,6 @@ std::string dims_string(const std::vector<int64_t>& dims) {
 
 }  // namespace
 
-namespace {
-
-// The view when every size checks out, else false (weight_view then says why). No
-// strings are built: this runs for every Gemm/Conv with a stored weight on every run.
 bool try_weight_view(const TensorRef& t, WeightView* w) {
   if (t.scheme == static_cast<uint16_t>(SchemeId::dense)) return false;
   WeightMatrixShape shape;
@@ -48,6 +44,7 @@ bool try_weight_view(const TensorRef& t, WeightView* w) {
   w->payload_bytes = t.stored_bytes;
   w->side = t.side;
   w->side_bytes = t.side_bytes;
+  w->prepared = t.prepared;
   w->row_bytes = shape.n ? static_cast<size_t>(want.payload_bytes / static_cast<uint64_t>(shape.n)) : 0;
   if (t.scheme == static_cast<uint16_t>(SchemeId::codebook)) {
     const CodebookHeader h = load_codebook_header(t.side);
@@ -56,6 +53,8 @@ bool try_weight_view(const TensorRef& t, WeightView* w) {
   }
   return true;
 }
+
+namespace {
 
 std::string node_label(const Node& node) { return std::string(op_name(node.op)) + " '" + node.name + "'"; }
 

@@ -22,6 +22,7 @@ struct WeightView {
   // payload and side always describe the whole stored tensor.
   int64_t row0 = 0;
   size_t row_bytes = 0;  // payload bytes of one stored row
+  const float* prepared = nullptr;  // of the whole stored tensor: prepared_weight.h
   // codebook only, from the side-data header.
   int codebook_bits = 0;
   bool codebook_per_channel = false;
@@ -35,6 +36,10 @@ struct WeightView {
 WeightView weight_view(const TensorRef& w, const std::string& where = "compressed weight");
 // The same, naming the weight "<Op> '<node>' <what>" (built only on failure).
 WeightView weight_view(const TensorRef& w, const Node& node, const char* what);
+
+// The same without an error: false when `w` is not a valid compressed weight. No
+// strings are built (this runs for every Gemm/Conv with a stored weight on every run).
+bool try_weight_view(const TensorRef& t, WeightView* w);
 
 // Rows [first, first + count) of `w` (caller keeps them inside the view).
 WeightView weight_rows(const WeightView& w, int64_t first, int64_t count);

@@ -1,8 +1,8 @@
 // SIMD128 kernels for int8 activations x 4-bit block weights (q4_block,
 // q4_block_min). Four weight rows at a time are unpacked once into an int8 panel
 // (v128.and / u8x16.shr, minus 8 for q4_block: the low nibbles are elements 0..15
-// of a block, the high ones 16..31, so no shuffle is needed) plus their f16 block
-// scales as floats. Every activation row pair then runs the 2 x 4 register tile of
+// of a block, the high ones 16..31, so no shuffle is needed); their block scales
+// come prepared as floats (prepared_weight.h). Every activation row pair then runs the 2 x 4 register tile of
 // i8_gemm_tile.h one block of 32 at a time; each block's exact int32 dot products
 // are scaled and summed lane-wise (4 weight rows per vector) in the same float
 // order as the reference (qgemm_epilogue.h), so results are bit-identical.
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/scratch.h"
+#include "kernels/quant/prepared_weight.h"
 #include "kernels/quant/qgemm_epilogue.h"
 #include "kernels/simd/f32_gemm_tile.h"
 #include "kernels/simd/i8_gemm_tile.h"
@@ -30,22 +31,9 @@ constexpr int kRows = kI8TileRows;
 
 // Unpacked weight rows (4, or 8 for a pair panel).
 struct Q4Panel {
-  std::vector<int8_t> q;     // [rows][blocks * 32]
-  std::vector<float> d, m;   // [blocks][rows]
+  std::vector<int8_t> q;  // [rows][blocks * 32]
   const int8_t* rows[kPairPanelRows];
 };
-
-// The f16 field at `offset` of block b of the 4 rows, as 4 floats (exact).
-v128_t block_f16x4(const uint8_t* const* rows, size_t block_bytes, int64_t b, size_t offset, const F16Consts& c) {
-  const size_t at = static_cast<size_t>(b) * block_bytes + offset;
-  // Into the low halves of the i32 lanes (v128.load16_lane: one insert from memory each).
-  v128_t h = wasm_i32x4_splat(0);
-  h = wasm_v128_load16_lane(rows[0] + at, h, 0);
-  h = wasm_v128_load16_lane(rows[1] + at, h, 2);
-  h = wasm_v128_load16_lane(rows[2] + at, h, 4);
-  h = wasm_v128_load16_lane(rows[3] + at, h, 6);
-  return f16x4_to_f32x4(h, c);
-}
 
 // block_sum_out and the activation for weight rows n0 .. n0 + count of activation
 // row m, lane by lane (the scalar epilogue's operations in its order).
@@ -60,42 +48,36 @@ void store_sums(const QGemmArgs& a, v128_t sum, int64_t m, int64_t n0, int count
 // Where a block's fields are: q4_block and q4_block_min differ only in the block size,
 // the min field and the 8 subtracted from q. A run-time choice (not a template) keeps
 // one copy of each kernel in the wasm.
+// Block scales (and mins) come from prepared_weight.h: per_block floats per block
+// of a 4-row group.
 struct Q4Layout {
   bool with_min;
-  size_t block_bytes, qs, d, m;
+  size_t block_bytes, qs;
+  size_t per_block;
 };
 
-constexpr Q4Layout kQ4 = {false, sizeof(BlockQ4), offsetof(BlockQ4, qs), offsetof(BlockQ4, d), 0};
-constexpr Q4Layout kQ4Min = {true, sizeof(BlockQ4Min), offsetof(BlockQ4Min, qs), offsetof(BlockQ4Min, d),
-                             offsetof(BlockQ4Min, m)};
+constexpr Q4Layout kQ4 = {false, sizeof(BlockQ4), offsetof(BlockQ4, qs), 4};
+constexpr Q4Layout kQ4Min = {true, sizeof(BlockQ4Min), offsetof(BlockQ4Min, qs), 8};
 
-// Weight rows n0 .. n0 + count (repeating the last up to `rows`, 4 or 8) unpacked to
-// int8 with their block scales (and mins).
+// Weight rows n0 .. n0 + count (repeating the last up to `rows`, 4 or 8) unpacked to int8.
 void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count, int rows, int64_t blocks,
                   Q4Panel& p) {
   const v128_t low_nibble = const_i8x16(0x0f), q_offset = const_i8x16(L.with_min ? 0 : 8);
-  const F16Consts f16;
   const int64_t row_len = blocks * kQ4BlockLen;
   scratch(p.q, rows * row_len);
-  scratch(p.d, blocks * rows);
-  scratch(p.m, blocks * rows);
-  const uint8_t* src[kPairPanelRows];
   for (int r = 0; r < rows; ++r) {
-    src[r] = w.row(n0 + std::min(r, count - 1));  // repeated rows are dropped at the end
+    const uint8_t* src = w.row(n0 + std::min(r, count - 1));  // repeated rows are dropped at the end
     int8_t* out = p.q.data() + r * row_len;
     p.rows[r] = out;
     for (int64_t b = 0; b < blocks; ++b)
-      unpack_q4_nibbles(src[r] + b * L.block_bytes + L.qs, low_nibble, q_offset, out + b * kQ4BlockLen);
+      unpack_q4_nibbles(src + b * L.block_bytes + L.qs, low_nibble, q_offset, out + b * kQ4BlockLen);
   }
-  for (int64_t b = 0; b < blocks; ++b)
-    for (int r = 0; r < rows; r += kRows) {
-      wasm_v128_store(&p.d[b * rows + r], block_f16x4(src + r, L.block_bytes, b, L.d, f16));
-      if (L.with_min) wasm_v128_store(&p.m[b * rows + r], block_f16x4(src + r, L.block_bytes, b, L.m, f16));
-    }
 }
 
+// g: the prepared group of weight rows n0 .. n0 + 3.
 template <int MR>
-void q4_tile(bool with_min, const QGemmArgs& a, const Q4Panel& p, int64_t blocks, int64_t m, int64_t n0, int count) {
+void q4_tile(const Q4Layout& L, const QGemmArgs& a, const Q4Panel& p, const float* g, int64_t blocks, int64_t m,
+             int64_t n0, int count) {
   const int8_t* x[MR];
   for (int i = 0; i < MR; ++i) x[i] = a.xq + (m + i) * a.xq_stride;
   v128_t sum[MR];
@@ -106,12 +88,12 @@ void q4_tile(bool with_min, const QGemmArgs& a, const Q4Panel& p, int64_t blocks
   for (int64_t b = 0; b < blocks; ++b) {
     t.zero();
     t.accumulate(x, rows, kQ4BlockLen);
-    const v128_t dv = wasm_v128_load(&p.d[b * kRows]);
+    const v128_t dv = wasm_v128_load(g + b * L.per_block);
     for (int i = 0; i < MR; ++i) {
       const v128_t block_dot = wasm_f32x4_mul(dv, wasm_f32x4_convert_i32x4(t.row_sums(i)));
-      if (with_min) {
+      if (L.with_min) {
         const v128_t x_sum = wasm_f32x4_splat(static_cast<float>(a.x_block_sums[(m + i) * blocks + b]));
-        sum[i] = wasm_f32x4_add(sum[i], wasm_f32x4_add(block_dot, wasm_f32x4_mul(wasm_v128_load(&p.m[b * kRows]), x_sum)));
+        sum[i] = wasm_f32x4_add(sum[i], wasm_f32x4_add(block_dot, wasm_f32x4_mul(wasm_v128_load(g + b * L.per_block + 4), x_sum)));
       } else {
         sum[i] = wasm_f32x4_add(sum[i], block_dot);
       }
@@ -122,18 +104,19 @@ void q4_tile(bool with_min, const QGemmArgs& a, const Q4Panel& p, int64_t blocks
   for (int i = 0; i < MR; ++i) store_sums(a, sum[i], m + i, n0, count);
 }
 
-// One activation row (batch-1 Gemm): the nibbles are taken out of 16-bit lanes in
-// registers (lane l of a block's 16 bytes holds elements 2l, 2l + 1 in its low
-// nibbles and 16 + 2l, 17 + 2l in its high ones), so no widening is needed; the
-// activations are split into those four orders once per call. Weights are dotted as
-// q (0..15); q4_block subtracts 8 * sum(x) per block afterwards (exact integers).
+// One activation row (batch-1 Gemm). Lane l of a block's 16 bytes, read as u16,
+// holds elements 2l, 16 + 2l, 2l + 1, 17 + 2l in its four nibbles. Masking with
+// 0x000f and 0x0f00, before and after a shift by 4, takes them out in registers as
+// q, q, 256 q, 256 q; the first two meet activations stored times 256, so every dot
+// is 256 times the block's (below 2^31) and one exact shift undoes it.
+// Weights are dotted as q (0..15); q4_block subtracts 8 * sum(x) per block after.
 void q4_gemv(const Q4Layout& L, const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t blocks = q4_blocks_per_row(w.k);
-  thread_local std::vector<int16_t> xs;  // [blocks][4][8]: x at 2l, 2l + 1, 16 + 2l, 17 + 2l
+  thread_local std::vector<int16_t> xs;  // [blocks][4][8]: 256 x at 2l, x at 2l + 1, 256 x at 16 + 2l, x at 17 + 2l
   thread_local std::vector<int32_t> sums;
-  xs.resize(static_cast<size_t>(blocks * kQ4BlockLen));
-  sums.resize(static_cast<size_t>(blocks));
+  scratch(xs, blocks * kQ4BlockLen);
+  scratch(sums, blocks);
   const v128_t ones = const_i16x8(1);
   for (int64_t b = 0; b < blocks; ++b) {
     int16_t* dst = xs.data() + b * kQ4BlockLen;
@@ -142,39 +125,39 @@ void q4_gemv(const Q4Layout& L, const QGemmArgs& a) {
       const v128_t v = wasm_v128_load(a.xq + b * kQ4BlockLen + 16 * half);
       const v128_t split = wasm_i8x16_shuffle(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
       const v128_t even = wasm_i16x8_extend_low_i8x16(split), odd = wasm_i16x8_extend_high_i8x16(split);
-      wasm_v128_store(dst + 16 * half, even);
+      wasm_v128_store(dst + 16 * half, wasm_i16x8_shl(even, 8));
       wasm_v128_store(dst + 16 * half + 8, odd);
       total = wasm_i16x8_add(total, wasm_i16x8_add(even, odd));
     }
     sums[b] = L.with_min ? a.x_block_sums[b] : hsum_i32x4(wasm_i32x4_dot_i16x8(total, ones));
   }
-  const v128_t nibble = const_i16x8(0x000f);
-  const F16Consts f16;
-  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
+  const v128_t low = const_i16x8(0x000f), high = const_i16x8(0x0f00);
+  const float* scales = prepared_groups(w);
+  for (int64_t n0 = 0; n0 < w.n; n0 += kRows, scales += blocks * L.per_block) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
     const uint8_t* rows[kRows];
-    for (int r = 0; r < kRows; ++r) rows[r] = w.row(n0 + std::min(r, count - 1));
+    for (int r = 0; r < kRows; ++r) rows[r] = w.row(n0 + std::min(r, count - 1)) + L.qs;
     v128_t sum = wasm_f32x4_splat(0);
-    for (int64_t b = 0; b < blocks; ++b) {
+    const float* s = scales;
+    for (int64_t b = 0; b < blocks; ++b, s += L.per_block) {
       const int16_t* x = xs.data() + b * kQ4BlockLen;
       const v128_t x0 = wasm_v128_load(x), x1 = wasm_v128_load(x + 8), x2 = wasm_v128_load(x + 16),
                    x3 = wasm_v128_load(x + 24);
       v128_t acc[kRows];
       for (int r = 0; r < kRows; ++r) {
-        const v128_t v = wasm_v128_load(rows[r] + b * L.block_bytes + L.qs);
-        const v128_t d0 = wasm_i32x4_dot_i16x8(x0, wasm_v128_and(v, nibble));
-        const v128_t d1 = wasm_i32x4_dot_i16x8(x1, wasm_v128_and(wasm_u16x8_shr(v, 8), nibble));
-        const v128_t d2 = wasm_i32x4_dot_i16x8(x2, wasm_v128_and(wasm_u16x8_shr(v, 4), nibble));
-        const v128_t d3 = wasm_i32x4_dot_i16x8(x3, wasm_u16x8_shr(v, 12));
-        acc[r] = wasm_i32x4_add(wasm_i32x4_add(d0, d1), wasm_i32x4_add(d2, d3));
+        const v128_t v = wasm_v128_load(rows[r]), t = wasm_u16x8_shr(v, 4);
+        rows[r] += L.block_bytes;
+        acc[r] = wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_dot_i16x8(x0, wasm_v128_and(v, low)),
+                                               wasm_i32x4_dot_i16x8(x1, wasm_v128_and(v, high))),
+                                wasm_i32x4_add(wasm_i32x4_dot_i16x8(x2, wasm_v128_and(t, low)),
+                                               wasm_i32x4_dot_i16x8(x3, wasm_v128_and(t, high))));
       }
-      v128_t dot = hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]);
+      v128_t dot = wasm_i32x4_shr(hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]), 8);
       if (!L.with_min) dot = wasm_i32x4_sub(dot, wasm_i32x4_splat(8 * sums[b]));
-      const v128_t block_dot =
-          wasm_f32x4_mul(block_f16x4(rows, L.block_bytes, b, L.d, f16), wasm_f32x4_convert_i32x4(dot));
+      const v128_t block_dot = wasm_f32x4_mul(wasm_v128_load(s), wasm_f32x4_convert_i32x4(dot));
       if (L.with_min) {
-        const v128_t m = block_f16x4(rows, L.block_bytes, b, L.m, f16);
-        sum = wasm_f32x4_add(sum, wasm_f32x4_add(block_dot, wasm_f32x4_mul(m, wasm_f32x4_splat(static_cast<float>(sums[b])))));
+        const v128_t m = wasm_f32x4_mul(wasm_v128_load(s + 4), wasm_f32x4_splat(static_cast<float>(sums[b])));
+        sum = wasm_f32x4_add(sum, wasm_f32x4_add(block_dot, m));
       } else {
         sum = wasm_f32x4_add(sum, block_dot);
       }
@@ -191,6 +174,8 @@ void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
   constexpr ptrdiff_t kBlockPairs = kQ4BlockLen / 2;
   thread_local Q4Panel panel;
   const int32_t* const groups = pair_groups(a.xq, a.xq_stride, a.m, k32);
+  const float* const scales = prepared_groups(w);
+  const size_t group_floats = blocks * L.per_block;
   for (int64_t n0 = 0; n0 < w.n; n0 += kPairPanelRows) {
     const int count = static_cast<int>(std::min<int64_t>(kPairPanelRows, w.n - n0));
     unpack_panel(L, w, n0, count, kPairPanelRows, blocks, panel);
@@ -206,13 +191,14 @@ void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
         t.zero();
         t.accumulate(x + b * kBlockPairs * kPairTileRows, pairs + b * kBlockPairs * kPairPanelRows, kBlockPairs);
         for (int h = 0; h < 2; ++h) {
-          const v128_t d = wasm_v128_load(&panel.d[b * kPairPanelRows + 4 * h]);
+          const float* g = scales + (n0 / 4 + h) * group_floats + b * L.per_block;
+          const v128_t d = wasm_v128_load(g);
           for (int i = 0; i < kPairTileRows; ++i) {
             const v128_t block_dot = wasm_f32x4_mul(d, wasm_f32x4_convert_i32x4(t.acc[i][h]));
             if (L.with_min) {
               const int64_t row = std::min<int64_t>(m0 + i, a.m - 1);  // padding rows: any finite sum
               const v128_t x_sum = wasm_f32x4_splat(static_cast<float>(a.x_block_sums[row * blocks + b]));
-              const v128_t m = wasm_v128_load(&panel.m[b * kPairPanelRows + 4 * h]);
+              const v128_t m = wasm_v128_load(g + 4);
               sum[i][h] = wasm_f32x4_add(sum[i][h], wasm_f32x4_add(block_dot, wasm_f32x4_mul(m, x_sum)));
             } else {
               sum[i][h] = wasm_f32x4_add(sum[i][h], block_dot);
@@ -234,12 +220,13 @@ void q4_i8_simd(const Q4Layout& L, const QGemmArgs& a) {
   if (a.m >= kPairTileRows) return q4_pair_gemm(L, a);
   const int64_t blocks = q4_blocks_per_row(w.k);
   thread_local Q4Panel panel;
-  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
+  const float* g = prepared_groups(w);
+  for (int64_t n0 = 0; n0 < w.n; n0 += kRows, g += blocks * L.per_block) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
     unpack_panel(L, w, n0, count, kRows, blocks, panel);
     int64_t m = 0;
-    for (; m + 2 <= a.m; m += 2) q4_tile<2>(L.with_min, a, panel, blocks, m, n0, count);
-    if (m < a.m) q4_tile<1>(L.with_min, a, panel, blocks, m, n0, count);
+    for (; m + 2 <= a.m; m += 2) q4_tile<2>(L, a, panel, g, blocks, m, n0, count);
+    if (m < a.m) q4_tile<1>(L, a, panel, g, blocks, m, n0, count);
   }
 }
 
