@@ -44,7 +44,7 @@ void sweep(std::mt19937& rng, SchemeId scheme, int mode, bool exact, Sweep& s, i
     for (int64_t n = 1; n <= (scheme == SchemeId::f32_packed ? 41 : 17); ++n) {
       const int64_t m = kMs[(k + n) % 9], third = (k + n) % 3, row0 = prepared ? third * third : third,
                     ldy = n + (k % 2) * 3;
-      const StoredWeight stored = random_weight(rng, scheme, row0 + n + 1, k, bits, per_channel);
+      const StoredWeight stored = random_weight(rng, scheme, row0 + n + (k + n) % 2, k, bits, per_channel);  // even: the view ends the payload
       WeightView whole = stored.view();
       std::vector<float> groups(prepared ? prepared_floats(whole) : 0);
       if (prepared) {

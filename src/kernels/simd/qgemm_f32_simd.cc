@@ -104,7 +104,7 @@ void decode_i8_channel_chunk(const WeightView& w, int64_t r, int64_t k0, int64_t
 // 32 weights d * (q - q_offset) + m of one q4 block to out.
 void q4_block_to_f32(const uint8_t* qs, int q_offset, float d, float m, float* out) {
   const v128_t packed = wasm_v128_load(qs);
-  const v128_t lo = wasm_v128_and(packed, wasm_i8x16_splat(0x0f)), hi = wasm_u8x16_shr(packed, 4);
+  const v128_t nibble = wasm_i8x16_splat(0x0f), lo = wasm_v128_and(packed, nibble), hi = high_nibbles(packed, nibble);
   const v128_t parts[4] = {wasm_u16x8_extend_low_u8x16(lo), wasm_u16x8_extend_high_u8x16(lo),
                            wasm_u16x8_extend_low_u8x16(hi), wasm_u16x8_extend_high_u8x16(hi)};
   const v128_t dv = wasm_f32x4_splat(d), mv = wasm_f32x4_splat(m), off = wasm_i16x8_splat(static_cast<int16_t>(q_offset));

@@ -120,7 +120,7 @@ void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker<kBits>& u
     const v128_t nibble = const_i8x16(0x0f);
     for (; i + 32 <= k16; i += 32) {
       const v128_t packed = load16_bounded(src + i / 2, end);
-      const v128_t lo = wasm_v128_and(packed, nibble), hi = wasm_u8x16_shr(packed, 4);
+      const v128_t lo = wasm_v128_and(packed, nibble), hi = high_nibbles(packed, nibble);
       const v128_t first = wasm_i8x16_shuffle(lo, hi, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
       const v128_t second = wasm_i8x16_shuffle(lo, hi, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
       wasm_v128_store(out + i, wasm_i8x16_swizzle(table, first));
@@ -131,17 +131,45 @@ void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker<kBits>& u
     wasm_v128_store(out + i, wasm_i8x16_swizzle(table, unpack.indices(load16_bounded(src + i / 16 * 2 * kBits, end))));
 }
 
+// The sums over `groups` groups of 32 of 4 rows' looked-up values times the activations
+// (codebook4_gemv's order); with a shared (per-tensor) table it stays in one register.
+template <bool kPerChannel>
+v128_t codebook4_dots(const int16_t* x, int64_t groups, const uint8_t* const* rows, const v128_t* table) {
+  const v128_t nibble = const_i8x16(0x0f), low_byte = const_i16x8(0x00ff);
+  v128_t acc[kRows];
+  for (v128_t& v : acc) v = wasm_i32x4_splat(0);
+  for (int64_t g = 0; g < groups; ++g, x += 32) {
+    const v128_t x0 = wasm_v128_load(x), x1 = wasm_v128_load(x + 8), x2 = wasm_v128_load(x + 16),
+                 x3 = wasm_v128_load(x + 24);
+    for (int r = 0; r < kRows; ++r) {
+      const v128_t t = table[kPerChannel ? r : 0];
+      const v128_t packed = wasm_v128_load(rows[r] + 16 * g);
+      const v128_t even = wasm_i8x16_swizzle(t, wasm_v128_and(packed, nibble));
+      const v128_t odd = wasm_i8x16_swizzle(t, high_nibbles(packed, nibble));
+      const v128_t d0 = wasm_i32x4_dot_i16x8(x0, wasm_v128_and(even, low_byte));
+      const v128_t d1 = wasm_i32x4_dot_i16x8(x1, wasm_u16x8_shr(even, 8));
+      const v128_t d2 = wasm_i32x4_dot_i16x8(x2, wasm_v128_and(odd, low_byte));
+      const v128_t d3 = wasm_i32x4_dot_i16x8(x3, wasm_u16x8_shr(odd, 8));
+      acc[r] = wasm_i32x4_add(acc[r], wasm_i32x4_add(wasm_i32x4_add(d0, d1), wasm_i32x4_add(d2, d3)));
+    }
+  }
+  return hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]);
+}
+
 // One activation row with 4-bit indices (batch-1 Gemm), decoded in registers: the
 // low and high nibbles of 16 packed bytes index a table of centroid + 128 (unsigned,
 // so the 16-bit lanes of a lookup split into values with one and / one shift, no
 // sign extension); the activations are stored once per call in the matching order
 // (elements 4l, 4l + 2, 4l + 1, 4l + 3 of each 32) and 128 * sum(x) is subtracted
 // at the end. Integer arithmetic (wrapping, exact once the true sum fits in int32).
+// Rows whose 16 * groups bytes would run past the payload are read from a zero-padded copy.
 void codebook4_gemv(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t groups = (w.k + 31) / 32;  // xq_stride >= 32 * groups, zero past K
   thread_local std::vector<int16_t> xs;
-  xs.resize(static_cast<size_t>(groups * 32));
+  thread_local std::vector<uint8_t> tails;
+  scratch(xs, groups * 32);
+  uint8_t* const tail_rows = scratch(tails, kRows * 16 * groups);
   v128_t total = wasm_i16x8_splat(0);
   for (int64_t g = 0; g < groups; ++g) {
     const v128_t lo = wasm_v128_load(a.xq + 32 * g), hi = wasm_v128_load(a.xq + 32 * g + 16);
@@ -158,39 +186,28 @@ void codebook4_gemv(const QGemmArgs& a) {
   const uint32_t bias_sum =
       128u * static_cast<uint32_t>(hsum_i32x4(wasm_i32x4_extadd_pairwise_i16x8(total)));
   const uint8_t* end = w.payload + w.payload_bytes;
-  const v128_t nibble = const_i8x16(0x0f), low_byte = const_i16x8(0x00ff), flip = const_i8x16(-128);
+  const v128_t flip = const_i8x16(-128);
   for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
     const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
     const uint8_t* rows[kRows];
-    v128_t table[kRows], acc[kRows];
+    v128_t table[kRows];
     float scale[kRows];
     for (int r = 0; r < kRows; ++r) {
       const int64_t n = n0 + std::min(r, count - 1);
       rows[r] = w.row(n);
+      if (end - rows[r] < 16 * groups) {
+        uint8_t* tail = tail_rows + r * 16 * groups;
+        std::memset(tail, 0, static_cast<size_t>(16 * groups));
+        std::memcpy(tail, rows[r], w.row_bytes);
+        rows[r] = tail;
+      }
       const int64_t t = w.codebook_per_channel ? n : 0;
       table[r] = wasm_v128_xor(wasm_v128_load(a.lut + t * a.lut_stride), flip);
       scale[r] = a.lut_scale[t];
-      acc[r] = wasm_i32x4_splat(0);
     }
-    for (int64_t g = 0; g < groups; ++g) {
-      const int16_t* x = xs.data() + 32 * g;
-      const v128_t x0 = wasm_v128_load(x), x1 = wasm_v128_load(x + 8), x2 = wasm_v128_load(x + 16),
-                   x3 = wasm_v128_load(x + 24);
-      for (int r = 0; r < kRows; ++r) {
-        const uint8_t* src = rows[r] + 16 * g;
-        const v128_t packed = load16_bounded(src, end);
-        const v128_t even = wasm_i8x16_swizzle(table[r], wasm_v128_and(packed, nibble));
-        const v128_t odd = wasm_i8x16_swizzle(table[r], wasm_u8x16_shr(packed, 4));
-        const v128_t d0 = wasm_i32x4_dot_i16x8(x0, wasm_v128_and(even, low_byte));
-        const v128_t d1 = wasm_i32x4_dot_i16x8(x1, wasm_u16x8_shr(even, 8));
-        const v128_t d2 = wasm_i32x4_dot_i16x8(x2, wasm_v128_and(odd, low_byte));
-        const v128_t d3 = wasm_i32x4_dot_i16x8(x3, wasm_u16x8_shr(odd, 8));
-        acc[r] = wasm_i32x4_add(acc[r], wasm_i32x4_add(wasm_i32x4_add(d0, d1), wasm_i32x4_add(d2, d3)));
-      }
-    }
-    const v128_t dots = wasm_i32x4_sub(hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]),
-                                       wasm_i32x4_splat(static_cast<int32_t>(bias_sum)));
-    store_dots(a, dots, 0, n0, count, tile_scale(a, n0, count, scale));
+    const v128_t dots = (w.codebook_per_channel ? codebook4_dots<true> : codebook4_dots<false>)(xs.data(), groups, rows, table);
+    store_dots(a, wasm_i32x4_sub(dots, wasm_i32x4_splat(static_cast<int32_t>(bias_sum))), 0, n0, count,
+               tile_scale(a, n0, count, scale));
   }
 }
 

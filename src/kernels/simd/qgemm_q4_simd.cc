@@ -1,11 +1,11 @@
 // SIMD128 kernels for int8 activations x 4-bit block weights (q4_block,
-// q4_block_min). Four weight rows at a time are unpacked once into an int8 panel
-// (v128.and / u8x16.shr, minus 8 for q4_block: the low nibbles are elements 0..15
-// of a block, the high ones 16..31, so no shuffle is needed); their block scales
-// come prepared as floats (prepared_weight.h). Every activation row pair then runs the 2 x 4 register tile of
-// i8_gemm_tile.h one block of 32 at a time; each block's exact int32 dot products
-// are scaled and summed lane-wise (4 weight rows per vector) in the same float
-// order as the reference (qgemm_epilogue.h), so results are bit-identical.
+// q4_block_min). One activation row: the GEMV below reads the nibbles in registers.
+// More rows: 8 weight rows at a time are unpacked into int8 (v128.and / shift,
+// minus 8 for q4_block: the low nibbles are elements 0..15 of a block, the high ones
+// 16..31, so no shuffle is needed) and packed into the pair panel of i8_pair_tile.h.
+// Block scales come prepared as floats (prepared_weight.h). Each block's exact
+// int32 dot products are scaled and summed lane-wise (4 weight rows per vector) in
+// the same float order as the reference (qgemm_epilogue.h): bit-identical results.
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
@@ -15,7 +15,6 @@
 #include "kernels/quant/prepared_weight.h"
 #include "kernels/quant/qgemm_epilogue.h"
 #include "kernels/simd/f32_gemm_tile.h"
-#include "kernels/simd/i8_gemm_tile.h"
 #include "kernels/simd/i8_pair_tile.h"
 #include "kernels/simd/qgemm_simd.h"
 #include "schemes/q4_block.h"
@@ -27,9 +26,9 @@ namespace {
 
 using namespace simd;
 
-constexpr int kRows = kI8TileRows;
+constexpr int kRows = 4;  // weight rows per vector
 
-// Unpacked weight rows (4, or 8 for a pair panel).
+// Unpacked weight rows of a pair panel.
 struct Q4Panel {
   std::vector<int8_t> q;  // [rows][blocks * 32]
   const int8_t* rows[kPairPanelRows];
@@ -59,9 +58,9 @@ struct Q4Layout {
 constexpr Q4Layout kQ4 = {false, sizeof(BlockQ4), offsetof(BlockQ4, qs), 4};
 constexpr Q4Layout kQ4Min = {true, sizeof(BlockQ4Min), offsetof(BlockQ4Min, qs), 8};
 
-// Weight rows n0 .. n0 + count (repeating the last up to `rows`, 4 or 8) unpacked to int8.
-void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count, int rows, int64_t blocks,
-                  Q4Panel& p) {
+// Weight rows n0 .. n0 + count (repeating the last up to 8) unpacked to int8.
+void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count, int64_t blocks, Q4Panel& p) {
+  constexpr int rows = kPairPanelRows;
   const v128_t low_nibble = const_i8x16(0x0f), q_offset = const_i8x16(L.with_min ? 0 : 8);
   const int64_t row_len = blocks * kQ4BlockLen;
   scratch(p.q, rows * row_len);
@@ -72,36 +71,6 @@ void unpack_panel(const Q4Layout& L, const WeightView& w, int64_t n0, int count,
     for (int64_t b = 0; b < blocks; ++b)
       unpack_q4_nibbles(src + b * L.block_bytes + L.qs, low_nibble, q_offset, out + b * kQ4BlockLen);
   }
-}
-
-// g: the prepared group of weight rows n0 .. n0 + 3.
-template <int MR>
-void q4_tile(const Q4Layout& L, const QGemmArgs& a, const Q4Panel& p, const float* g, int64_t blocks, int64_t m,
-             int64_t n0, int count) {
-  const int8_t* x[MR];
-  for (int i = 0; i < MR; ++i) x[i] = a.xq + (m + i) * a.xq_stride;
-  v128_t sum[MR];
-  for (v128_t& s : sum) s = wasm_f32x4_splat(0);
-  const int8_t* rows[kRows];
-  for (int r = 0; r < kRows; ++r) rows[r] = p.rows[r];
-  I8Tile<MR> t;
-  for (int64_t b = 0; b < blocks; ++b) {
-    t.zero();
-    t.accumulate(x, rows, kQ4BlockLen);
-    const v128_t dv = wasm_v128_load(g + b * L.per_block);
-    for (int i = 0; i < MR; ++i) {
-      const v128_t block_dot = wasm_f32x4_mul(dv, wasm_f32x4_convert_i32x4(t.row_sums(i)));
-      if (L.with_min) {
-        const v128_t x_sum = wasm_f32x4_splat(static_cast<float>(a.x_block_sums[(m + i) * blocks + b]));
-        sum[i] = wasm_f32x4_add(sum[i], wasm_f32x4_add(block_dot, wasm_f32x4_mul(wasm_v128_load(g + b * L.per_block + 4), x_sum)));
-      } else {
-        sum[i] = wasm_f32x4_add(sum[i], block_dot);
-      }
-      x[i] += kQ4BlockLen;
-    }
-    for (const int8_t*& r : rows) r += kQ4BlockLen;
-  }
-  for (int i = 0; i < MR; ++i) store_sums(a, sum[i], m + i, n0, count);
 }
 
 // One activation row (batch-1 Gemm). Lane l of a block's 16 bytes, read as u16,
@@ -166,8 +135,9 @@ void q4_gemv(const Q4Layout& L, const QGemmArgs& a) {
   }
 }
 
-// From 4 activation rows on: 8 weight rows at a time as a pair panel (i8_pair_tile.h),
-// each block of 32 folded into float lane by lane as the reference does per output.
+// From 2 activation rows on (a short last group of 4 is padded with zero rows): 8
+// weight rows at a time as a pair panel (i8_pair_tile.h), each block of 32 folded
+// into float lane by lane as the reference does per output.
 void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t blocks = q4_blocks_per_row(w.k), k32 = blocks * kQ4BlockLen;
@@ -178,7 +148,7 @@ void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
   const size_t group_floats = blocks * L.per_block;
   for (int64_t n0 = 0; n0 < w.n; n0 += kPairPanelRows) {
     const int count = static_cast<int>(std::min<int64_t>(kPairPanelRows, w.n - n0));
-    unpack_panel(L, w, n0, count, kPairPanelRows, blocks, panel);
+    unpack_panel(L, w, n0, count, blocks, panel);
     const int32_t* const pairs = pair_panel(panel.rows, k32);
     const int counts[2] = {std::min(count, 4), count - 4};
     const int32_t* x = groups;
@@ -215,19 +185,8 @@ void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
 }
 
 void q4_i8_simd(const Q4Layout& L, const QGemmArgs& a) {
-  const WeightView& w = *a.w;
   if (a.m == 1) return q4_gemv(L, a);
-  if (a.m >= kPairTileRows) return q4_pair_gemm(L, a);
-  const int64_t blocks = q4_blocks_per_row(w.k);
-  thread_local Q4Panel panel;
-  const float* g = prepared_groups(w);
-  for (int64_t n0 = 0; n0 < w.n; n0 += kRows, g += blocks * L.per_block) {
-    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
-    unpack_panel(L, w, n0, count, kRows, blocks, panel);
-    int64_t m = 0;
-    for (; m + 2 <= a.m; m += 2) q4_tile<2>(L, a, panel, g, blocks, m, n0, count);
-    if (m < a.m) q4_tile<1>(L, a, panel, g, blocks, m, n0, count);
-  }
+  q4_pair_gemm(L, a);
 }
 
 }  // namespace

@@ -59,12 +59,18 @@ inline void transpose_i32x4(const v128_t (&v)[4], v128_t (&out)[4]) {
   out[3] = zip_hi(hi02, hi13);
 }
 
+// The high nibble of every byte (u8x16.shr by 4 would rebuild its 0x0f mask in V8
+// each time; the caller's low_nibble = 0x0f register serves here).
+inline v128_t high_nibbles(v128_t packed, v128_t low_nibble) {
+  return wasm_v128_and(wasm_u16x8_shr(packed, 4), low_nibble);
+}
+
 // The 32 nibbles of a q4 block (its 16 bytes at qs: element j in the low nibble of
 // byte j, element j + 16 in the high one) as int8 q - offset, in element order.
 inline void unpack_q4_nibbles(const uint8_t* qs, v128_t low_nibble, v128_t offset, int8_t* out) {
   const v128_t packed = wasm_v128_load(qs);
   wasm_v128_store(out, wasm_i8x16_sub(wasm_v128_and(packed, low_nibble), offset));
-  wasm_v128_store(out + 16, wasm_i8x16_sub(wasm_u8x16_shr(packed, 4), offset));
+  wasm_v128_store(out + 16, wasm_i8x16_sub(high_nibbles(packed, low_nibble), offset));
 }
 
 // The same for f32x4 (float: a fixed but different order than a scalar loop).
