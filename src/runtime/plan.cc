@@ -174,11 +174,11 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     WeightView view;
     if (!w || w->prepared || !(op_info(step.node->op).flags & kOpCompressedWeight) || !try_weight_view(*w, &view))
       continue;
-    const size_t floats = prepared_floats(view);
-    if (!floats) continue;
-    AlignedBuffer buf = allocate(p, options, floats * sizeof(float), node_label(*step.node) + " prepared weight");
-    prepare_weight(view, reinterpret_cast<float*>(buf.data()));
-    w->prepared = reinterpret_cast<const float*>(buf.data());
+    const size_t bytes = prepared_bytes(view);
+    if (!bytes) continue;
+    AlignedBuffer buf = allocate(p, options, bytes, node_label(*step.node) + " prepared weight");
+    prepare_weight(view, buf.data());
+    w->prepared = buf.data();
     p.known_storage.push_back(std::move(buf));
   }
 

@@ -18,7 +18,7 @@ struct TensorRef {
   const uint8_t* side = nullptr;
   size_t side_bytes = 0;
   // Set by the plan for such a constant when a kernel reads it (kernels/quant/prepared_weight.h).
-  const float* prepared = nullptr;
+  const void* prepared = nullptr;
 
   int64_t numel() const {
     int64_t n = 1;

@@ -37,7 +37,8 @@ struct Sweep {
 };
 
 // prepared: the view carries the stored tensor's prepared data (prepared_weight.h),
-// as in a plan, and starts at row 0, 1 or 4 (1 is off a 4-row group: prepared again).
+// as in a plan, and starts at row 0, 1 or 4 (1 is off a 4-row q4 group: the q4
+// kernels prepare that view again).
 void sweep(std::mt19937& rng, SchemeId scheme, int mode, bool exact, Sweep& s, int bits = 4, bool per_channel = false,
            bool prepared = false) {
   for (int64_t k : k_sizes()) {
@@ -46,7 +47,7 @@ void sweep(std::mt19937& rng, SchemeId scheme, int mode, bool exact, Sweep& s, i
                     ldy = n + (k % 2) * 3;
       const StoredWeight stored = random_weight(rng, scheme, row0 + n + (k + n) % 2, k, bits, per_channel);  // even: the view ends the payload
       WeightView whole = stored.view();
-      std::vector<float> groups(prepared ? prepared_floats(whole) : 0);
+      std::vector<float> groups(prepared ? prepared_bytes(whole) / 4 + 1 : 0);
       if (prepared) {
         prepare_weight(whole, groups.data());
         whole.prepared = groups.data();
@@ -150,6 +151,15 @@ TEST_CASE("qgemm: SIMD int8-activation kernels match the reference exactly", "[q
           sweep(rng, scheme, mode, true, s, 4, false, true);
           require_clean(s);
         }
+    SECTION("codebook mode " + std::to_string(mode) + ", bits 2..3 prepared as 4-bit, per tensor and per channel") {
+      for (int bits = 2; bits <= 3; ++bits)
+        for (bool per_channel : {false, true}) {
+          Sweep s;
+          sweep(rng, SchemeId::codebook, mode, true, s, bits, per_channel, true);
+          INFO("bits " << bits << (per_channel ? " per channel" : " per tensor"));
+          require_clean(s);
+        }
+    }
     }
     SECTION("codebook mode " + std::to_string(mode) + ", bits 2..8, per tensor and per channel") {
       for (int bits = 2; bits <= 8; ++bits)

@@ -22,7 +22,7 @@ struct WeightView {
   // payload and side always describe the whole stored tensor.
   int64_t row0 = 0;
   size_t row_bytes = 0;  // payload bytes of one stored row
-  const float* prepared = nullptr;  // of the whole stored tensor: prepared_weight.h
+  const void* prepared = nullptr;  // of the whole stored tensor: prepared_weight.h
   // codebook only, from the side-data header.
   int codebook_bits = 0;
   bool codebook_per_channel = false;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/scratch.h"
+#include "kernels/quant/prepared_weight.h"
 #include "kernels/quant/qgemm_epilogue.h"
 #include "kernels/simd/codebook_unpack.h"
 #include "kernels/simd/f32_gemm_tile.h"
@@ -316,8 +317,11 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
 }
 
 void qgemm_codebook_i8_simd(const QGemmArgs& a) {
-  if (a.w->codebook_bits == 4 && a.m == 1) return codebook4_gemv(a);
-  codebook_panels(a);
+  const WeightView w = prepared_codebook4_view(*a.w);
+  QGemmArgs b = a;
+  b.w = &w;
+  if (w.codebook_bits == 4 && b.m == 1) return codebook4_gemv(b);
+  codebook_panels(b);
 }
 
 }  // namespace qc
