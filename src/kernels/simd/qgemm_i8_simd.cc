@@ -163,14 +163,13 @@ v128_t codebook4_dots(const int16_t* x, int64_t groups, const uint8_t* const* ro
 // sign extension); the activations are stored once per call in the matching order
 // (elements 4l, 4l + 2, 4l + 1, 4l + 3 of each 32) and 128 * sum(x) is subtracted
 // at the end. Integer arithmetic (wrapping, exact once the true sum fits in int32).
-// Rows whose 16 * groups bytes would run past the payload are read from a zero-padded copy.
+// A tile whose last row would read past the payload reads its last group of 32 from
+// a copy (load16_bounded).
 void codebook4_gemv(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t groups = (w.k + 31) / 32;  // xq_stride >= 32 * groups, zero past K
   thread_local std::vector<int16_t> xs;
-  thread_local std::vector<uint8_t> tails;
   scratch(xs, groups * 32);
-  uint8_t* const tail_rows = scratch(tails, kRows * 16 * groups);
   v128_t total = wasm_i16x8_splat(0);
   for (int64_t g = 0; g < groups; ++g) {
     const v128_t lo = wasm_v128_load(a.xq + 32 * g), hi = wasm_v128_load(a.xq + 32 * g + 16);
@@ -196,17 +195,22 @@ void codebook4_gemv(const QGemmArgs& a) {
     for (int r = 0; r < kRows; ++r) {
       const int64_t n = n0 + std::min(r, count - 1);
       rows[r] = w.row(n);
-      if (end - rows[r] < 16 * groups) {
-        uint8_t* tail = tail_rows + r * 16 * groups;
-        std::memset(tail, 0, static_cast<size_t>(16 * groups));
-        std::memcpy(tail, rows[r], w.row_bytes);
-        rows[r] = tail;
-      }
       const int64_t t = w.codebook_per_channel ? n : 0;
       table[r] = wasm_v128_xor(wasm_v128_load(a.lut + t * a.lut_stride), flip);
       scale[r] = a.lut_scale[t];
     }
-    const v128_t dots = (w.codebook_per_channel ? codebook4_dots<true> : codebook4_dots<false>)(xs.data(), groups, rows, table);
+    const auto dots_of = w.codebook_per_channel ? codebook4_dots<true> : codebook4_dots<false>;
+    const bool tail = end - rows[kRows - 1] < 16 * groups;
+    v128_t dots = dots_of(xs.data(), groups - tail, rows, table);
+    if (tail) {
+      alignas(16) uint8_t last[kRows][16];
+      const uint8_t* last_rows[kRows];
+      for (int r = 0; r < kRows; ++r) {
+        wasm_v128_store(last[r], load16_bounded(rows[r] + 16 * (groups - 1), end));
+        last_rows[r] = last[r];
+      }
+      dots = wasm_i32x4_add(dots, dots_of(xs.data() + 32 * (groups - 1), 1, last_rows, table));
+    }
     store_dots(a, wasm_i32x4_sub(dots, wasm_i32x4_splat(static_cast<int32_t>(bias_sum))), 0, n0, count,
                tile_scale(a, n0, count, scale));
   }
@@ -317,11 +321,14 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
 }
 
 void qgemm_codebook_i8_simd(const QGemmArgs& a) {
-  const WeightView w = prepared_codebook4_view(*a.w);
-  QGemmArgs b = a;
-  b.w = &w;
-  if (w.codebook_bits == 4 && b.m == 1) return codebook4_gemv(b);
-  codebook_panels(b);
+  if (a.w->prepared && a.w->codebook_bits < 4) {
+    const WeightView w = prepared_codebook4_view(*a.w);
+    QGemmArgs b = a;
+    b.w = &w;
+    return qgemm_codebook_i8_simd(b);
+  }
+  if (a.w->codebook_bits == 4 && a.m == 1) return codebook4_gemv(a);
+  codebook_panels(a);
 }
 
 }  // namespace qc
