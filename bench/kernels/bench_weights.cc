@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "kernels/quant/prepared_weight.h"
 #include "schemes/scheme_table.h"
 #include "schemes/weight_encoders.h"
 
@@ -18,6 +19,7 @@ TensorRef BenchWeight::ref() const {
   t.stored_bytes = data.size;
   t.side = data.side;
   t.side_bytes = data.side_size;
+  t.prepared = prepared.empty() ? nullptr : prepared.data();
   return t;
 }
 
@@ -37,6 +39,11 @@ std::optional<BenchWeight> encode_bench_weight(uint16_t scheme, const WeightVari
       out.data = encode_codebook(w.data(), out.dims, variant.codebook_bits, false, CodebookInit::linear, 10, 1);
       break;
     default: return std::nullopt;
+  }
+  const WeightView v = out.view();
+  if (const size_t bytes = prepared_bytes(v)) {
+    out.prepared.resize(bytes / sizeof(float) + 1);
+    prepare_weight(v, out.prepared.data());
   }
   return out;
 }

@@ -24,6 +24,7 @@ std::vector<WeightVariant> weight_variants(uint16_t scheme);
 struct BenchWeight {
   ConstData data;
   std::vector<int64_t> dims;  // {N, K}
+  std::vector<float> prepared;  // what a plan prepares (kernels/quant/prepared_weight.h), if any
   TensorRef ref() const;
   WeightView view() const;
 };

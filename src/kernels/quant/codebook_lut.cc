@@ -15,11 +15,11 @@ void build_codebook_lut_i8(const WeightView& w, CodebookLutI8* out) {
   out->stride = std::max<int64_t>(16, entries);
   out->lut.assign(static_cast<size_t>(tables * out->stride), 0);
   out->scale.assign(static_cast<size_t>(tables), 0.f);
-  std::vector<float> c(static_cast<size_t>(entries));
+  float c[256];  // entries <= 2^8; no allocation on every call
   for (int64_t t = 0; t < tables; ++t) {
-    std::memcpy(c.data(), codebook_table(w.side, h, w.codebook_per_channel ? w.row0 + t : 0), c.size() * 4);
+    std::memcpy(c, codebook_table(w.side, h, w.codebook_per_channel ? w.row0 + t : 0), static_cast<size_t>(entries) * 4);
     float amax = 0;
-    for (float v : c) amax = std::fmax(amax, std::fabs(v));
+    for (int64_t i = 0; i < entries; ++i) amax = std::fmax(amax, std::fabs(c[i]));
     if (!(amax > 0) || !std::isfinite(amax)) continue;
     out->scale[t] = amax / 127.f;
     const float inv = 127.f / amax;

@@ -135,7 +135,8 @@ void decode_codebook_row_i8(const QGemmArgs& a, const CodebookUnpacker<kBits>& u
 // The sums over `groups` groups of 32 of 4 rows' looked-up values times the activations
 // (codebook4_gemv's order); with a shared (per-tensor) table it stays in one register.
 template <bool kPerChannel>
-v128_t codebook4_dots(const int16_t* x, int64_t groups, const uint8_t* const* rows, const v128_t* table) {
+inline __attribute__((always_inline)) v128_t codebook4_dots(const int16_t* x, int64_t groups, const uint8_t* const* rows,
+                                                     const v128_t* table) {
   const v128_t nibble = const_i8x16(0x0f), low_byte = const_i16x8(0x00ff);
   v128_t acc[kRows];
   for (v128_t& v : acc) v = wasm_i32x4_splat(0);
@@ -157,14 +158,51 @@ v128_t codebook4_dots(const int16_t* x, int64_t groups, const uint8_t* const* ro
   return hsum4_i32x4(acc[0], acc[1], acc[2], acc[3]);
 }
 
+// Every 4-row tile of codebook4_gemv. A tile whose last row would read past the
+// payload reads its last group of 32 from a copy (load16_bounded).
+template <bool kPerChannel>
+void codebook4_tiles(const QGemmArgs& a, const int16_t* xs, int64_t groups, int32_t bias_sum) {
+  const WeightView& w = *a.w;
+  const uint8_t* end = w.payload + w.payload_bytes;
+  const v128_t flip = const_i8x16(-128);
+  v128_t table[kRows];
+  float scale[kRows];
+  for (int r = 0; r < kRows; ++r) {
+    table[r] = wasm_v128_xor(wasm_v128_load(a.lut), flip);
+    scale[r] = a.lut_scale[0];
+  }
+  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
+    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
+    const uint8_t* rows[kRows];
+    for (int r = 0; r < kRows; ++r) {
+      const int64_t n = n0 + std::min(r, count - 1);
+      rows[r] = w.row(n);
+      if (kPerChannel) {
+        table[r] = wasm_v128_xor(wasm_v128_load(a.lut + n * a.lut_stride), flip);
+        scale[r] = a.lut_scale[n];
+      }
+    }
+    const bool tail = end - rows[kRows - 1] < 16 * groups;
+    v128_t dots = codebook4_dots<kPerChannel>(xs, groups - tail, rows, table);
+    if (tail) {
+      alignas(16) uint8_t last[kRows][16];
+      const uint8_t* last_rows[kRows];
+      for (int r = 0; r < kRows; ++r) {
+        wasm_v128_store(last[r], load16_bounded(rows[r] + 16 * (groups - 1), end));
+        last_rows[r] = last[r];
+      }
+      dots = wasm_i32x4_add(dots, codebook4_dots<kPerChannel>(xs + 32 * (groups - 1), 1, last_rows, table));
+    }
+    store_dots(a, wasm_i32x4_sub(dots, wasm_i32x4_splat(bias_sum)), 0, n0, count, tile_scale(a, n0, count, scale));
+  }
+}
+
 // One activation row with 4-bit indices (batch-1 Gemm), decoded in registers: the
 // low and high nibbles of 16 packed bytes index a table of centroid + 128 (unsigned,
 // so the 16-bit lanes of a lookup split into values with one and / one shift, no
 // sign extension); the activations are stored once per call in the matching order
 // (elements 4l, 4l + 2, 4l + 1, 4l + 3 of each 32) and 128 * sum(x) is subtracted
 // at the end. Integer arithmetic (wrapping, exact once the true sum fits in int32).
-// A tile whose last row would read past the payload reads its last group of 32 from
-// a copy (load16_bounded).
 void codebook4_gemv(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t groups = (w.k + 31) / 32;  // xq_stride >= 32 * groups, zero past K
@@ -185,35 +223,8 @@ void codebook4_gemv(const QGemmArgs& a) {
   // 128 * sum(x), in wrapping unsigned arithmetic like the vector sums.
   const uint32_t bias_sum =
       128u * static_cast<uint32_t>(hsum_i32x4(wasm_i32x4_extadd_pairwise_i16x8(total)));
-  const uint8_t* end = w.payload + w.payload_bytes;
-  const v128_t flip = const_i8x16(-128);
-  for (int64_t n0 = 0; n0 < w.n; n0 += kRows) {
-    const int count = static_cast<int>(std::min<int64_t>(kRows, w.n - n0));
-    const uint8_t* rows[kRows];
-    v128_t table[kRows];
-    float scale[kRows];
-    for (int r = 0; r < kRows; ++r) {
-      const int64_t n = n0 + std::min(r, count - 1);
-      rows[r] = w.row(n);
-      const int64_t t = w.codebook_per_channel ? n : 0;
-      table[r] = wasm_v128_xor(wasm_v128_load(a.lut + t * a.lut_stride), flip);
-      scale[r] = a.lut_scale[t];
-    }
-    const auto dots_of = w.codebook_per_channel ? codebook4_dots<true> : codebook4_dots<false>;
-    const bool tail = end - rows[kRows - 1] < 16 * groups;
-    v128_t dots = dots_of(xs.data(), groups - tail, rows, table);
-    if (tail) {
-      alignas(16) uint8_t last[kRows][16];
-      const uint8_t* last_rows[kRows];
-      for (int r = 0; r < kRows; ++r) {
-        wasm_v128_store(last[r], load16_bounded(rows[r] + 16 * (groups - 1), end));
-        last_rows[r] = last[r];
-      }
-      dots = wasm_i32x4_add(dots, dots_of(xs.data() + 32 * (groups - 1), 1, last_rows, table));
-    }
-    store_dots(a, wasm_i32x4_sub(dots, wasm_i32x4_splat(static_cast<int32_t>(bias_sum))), 0, n0, count,
-               tile_scale(a, n0, count, scale));
-  }
+  (w.codebook_per_channel ? codebook4_tiles<true> : codebook4_tiles<false>)(a, xs.data(), groups,
+                                                                            static_cast<int32_t>(bias_sum));
 }
 
 // Indices of 5 to 8 bits (up to 256 centroids): one scalar lookup per weight. Each
