@@ -20,6 +20,8 @@ const MODELS = ['lenet300', 'lenet5'];
 const VARIANTS = [
   { suffix: 'q4', scheme: 'q4_block', maxRatio: 0.2 },
   { suffix: 'cb4', scheme: 'codebook', maxRatio: 0.2 },
+  // 3-bit indices are widened to 4 bits once per plan (kernels/quant/prepared_weight.h): 1.33x the index bytes.
+  { suffix: 'cb3', scheme: 'codebook', maxRatio: 0.3 },
 ];
 
 function bundlePath(file) {
