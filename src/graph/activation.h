@@ -19,9 +19,11 @@ struct Activation {
   static Activation from(const Node& n) {
     Activation a;
     a.kind = static_cast<Act>(n.attr_i("act", 0));
-    a.lo = n.attr_f("act_min", -INFINITY);
-    a.hi = n.attr_f("act_max", INFINITY);
-    a.alpha = n.attr_f("act_alpha", 0.01f);
+    if (a.kind == Act::clip) {  // the other fields only where the kind reads them (kernels call this every run)
+      a.lo = n.attr_f("act_min", -INFINITY);
+      a.hi = n.attr_f("act_max", INFINITY);
+    }
+    if (a.kind == Act::leaky_relu) a.alpha = n.attr_f("act_alpha", 0.01f);
     return a;
   }
 

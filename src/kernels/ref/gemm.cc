@@ -43,10 +43,12 @@ GemmDims gemm_dims(const Node& node, const std::vector<const TensorRef*>& in) {
                   dims_text(b.dims) + (d.trans_b ? " (transposed)" : ""));
   if (!dim_known(d.k)) d.k = kb;
   if (b.scheme != 0) {
-    const std::string what = std::string("compressed weight B (scheme '") + scheme_name(b.scheme) + "') needs ";
-    if (!d.trans_b) fail_node(node, Errc::shape_mismatch, what + "transB=1");
     const float alpha = node.attr_f("alpha", 1.f);
-    if (alpha != 1.f) fail_node(node, Errc::shape_mismatch, what + "alpha=1, got " + std::to_string(alpha));
+    if (!d.trans_b || alpha != 1.f) {  // the message only on failure: this runs on every run
+      const std::string what = std::string("compressed weight B (scheme '") + scheme_name(b.scheme) + "') needs ";
+      if (!d.trans_b) fail_node(node, Errc::shape_mismatch, what + "transB=1");
+      fail_node(node, Errc::shape_mismatch, what + "alpha=1, got " + std::to_string(alpha));
+    }
   }
 
   if (const TensorRef* c = optional_input(in, 2)) {
