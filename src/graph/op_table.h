@@ -15,7 +15,9 @@ using KernelFn = void (*)(const Node& node, const std::vector<const TensorRef*>&
 
 // kOpDimsOnly: the kernel reads only its inputs' dims.
 // kOpCompressedWeight: input 1 may be a constant in any weight scheme.
-enum OpFlags : uint32_t { kOpDimsOnly = 1, kOpCompressedWeight = 2 };
+// kOpView: output 0 is input 0's bytes unchanged (new dims only): the plan lets it
+// share input 0's buffer and runs no kernel.
+enum OpFlags : uint32_t { kOpDimsOnly = 1, kOpCompressedWeight = 2, kOpView = 4 };
 
 struct OpInfo {
   const char* name;

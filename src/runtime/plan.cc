@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <numeric>
 #include <string>
 
 #include "common/checked_math.h"
@@ -19,7 +20,8 @@ namespace qc {
 
 namespace {
 
-void skip_empty_outputs(const Node&, const std::vector<const TensorRef*>&, const std::vector<TensorRef*>&) {}
+// The kernel of a step with no work: empty outputs, or a view sharing its input's bytes.
+void nothing_to_run(const Node&, const std::vector<const TensorRef*>&, const std::vector<TensorRef*>&) {}
 
 constexpr uint64_t kMaxTensorBytes = 1ull << 31;
 
@@ -162,7 +164,7 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     } else {
       for (int o : n.outputs) producer_step[o] = static_cast<int>(p.steps.size());
       const KernelFn simd = simd_op_kernel(n.op);
-      const KernelFn kernel = outputs_empty ? skip_empty_outputs : simd ? simd : info.ref_kernel;
+      const KernelFn kernel = outputs_empty ? nothing_to_run : simd ? simd : info.ref_kernel;
       p.steps.push_back(Step{&n, kernel, std::move(in), std::move(outs)});
     }
   }
@@ -201,17 +203,30 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     p.known_storage.push_back(std::move(buf));
   }
 
-  // Lifetimes -> arena offsets.
+  // A view step's output (kOpView) shares the buffer of its input's root (the value
+  // that owns the bytes) for as long as either is used, and the step runs no kernel.
   const int end = static_cast<int>(p.steps.size());
+  std::vector<int> root(g.values.size());
+  std::iota(root.begin(), root.end(), 0);
+  for (int s = 0; s < end; ++s) {
+    const Node& n = *p.steps[s].node;
+    const int in = n.inputs[0], out = n.outputs[0];
+    if (!(op_info(n.op).flags & kOpView) || in < 0 || p.known[in] || p.tensors[in].bytes() != p.tensors[out].bytes())
+      continue;
+    root[out] = root[in];
+    p.steps[s].kernel = nothing_to_run;  // nothing to copy
+  }
+
+  // Lifetimes -> arena offsets.
   std::vector<int> last_use(g.values.size(), -2);
   for (int s = 0; s < end; ++s)
     for (int i : p.steps[s].node->inputs)
-      if (i >= 0) last_use[i] = s;
-  for (int o : g.outputs) last_use[o] = end;
+      if (i >= 0) last_use[root[i]] = s;
+  for (int o : g.outputs) last_use[root[o]] = end;
   MemoryPlanner planner;
   std::vector<int> buffer_of(g.values.size(), -1);
   for (size_t v = 0; v < g.values.size(); ++v) {
-    if (p.known[v]) continue;
+    if (p.known[v] || root[v] != static_cast<int>(v)) continue;
     const bool is_input = producer_step[v] < 0;
     if (!is_input && last_use[v] == -2) last_use[v] = producer_step[v];  // produced, never read
     if (is_input && last_use[v] == -2) last_use[v] = 0;
@@ -220,7 +235,7 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
   const uint64_t arena_bytes = planner.plan(kTensorAlignment);
   p.arena = allocate(p, options, arena_bytes, "activation arena");
   for (size_t v = 0; v < g.values.size(); ++v)
-    if (buffer_of[v] >= 0) p.tensors[v].data = p.arena.data() + planner.offset(buffer_of[v]);
+    if (!p.known[v] && buffer_of[root[v]] >= 0) p.tensors[v].data = p.arena.data() + planner.offset(buffer_of[root[v]]);
   return plan;
 }
 

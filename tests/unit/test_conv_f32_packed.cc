@@ -102,7 +102,7 @@ TEST_CASE("conv f32_packed: matches the direct reference across tile edges", "[c
       for (int64_t k : {1, 3, 5}) {
         if (k > in_w) continue;
         const int64_t c = 1 + (m + in_w) % 3, stride = 1 + (m + k) % 2, pad = (m + in_w) % 3 == 0 ? 1 : 0;
-        check_case(rng, {1 + m % 2, c, m, 1, 5 + m % 4, in_w, k, k, stride, 1, {pad, pad, pad + m % 2, pad}, m % 6}, r);
+        check_case(rng, {1 + m % 2, c, m, 1, 5 + m % 4, in_w, k, k, stride, 1, {pad, pad, pad + m % 2, pad}, static_cast<int>(m % 6)}, r);
       }
   require_clean(r);
 }

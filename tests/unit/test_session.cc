@@ -1,9 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <memory>
 
 #include "common/error.h"
 #include "graph/op_table.h"
+#include "runtime/plan.h"
 #include "runtime/session.h"
 
 using namespace qc;
@@ -97,4 +101,38 @@ TEST_CASE("session rejects inputs of the wrong rank, dims or dtype with typed er
   CHECK(code_of(TensorRef{DType::i32, {2, 3}, x.data()}) == Errc::dtype_mismatch);
   // The session stays usable after errors.
   CHECK(run_once(s, {1, 1, 1, -5, 5, -1}, 2) == std::vector<float>{2, 0, 1.5f, 0, 3, 0});
+}
+
+// x -> Relu -> r -> Reshape -> v; x -> Sigmoid -> z -> Reshape -> zr; y = v + zr. v and zr
+// share r's and z's bytes; r's buffer must stay live until the Add reads v, so z (made
+// in between) cannot be planned into it.
+TEST_CASE("a view op's output shares its input's buffer, kept live through the view's uses") {
+  Graph g;
+  const int x = add_value(g, "x", DType::f32, {2, 3});
+  const int r = add_value(g, "r", DType::f32, {});
+  const int shape = add_value(g, "shape", DType::i64, {1}, i64_const({6}));
+  const int v = add_value(g, "v", DType::f32, {});
+  const int z = add_value(g, "z", DType::f32, {});
+  const int zr = add_value(g, "zr", DType::f32, {});
+  const int y = add_value(g, "y", DType::f32, {});
+  add_node(g, OpId::Relu, {x}, {r});
+  add_node(g, OpId::Reshape, {r, shape}, {v});
+  add_node(g, OpId::Sigmoid, {x}, {z});
+  add_node(g, OpId::Reshape, {z, shape}, {zr});
+  add_node(g, OpId::Add, {v, zr}, {y});
+  g.inputs = {x};
+  g.outputs = {y};
+
+  std::vector<float> xs = {-2, -0.5f, 0, 0.5f, 1, 3};
+  const TensorRef in{DType::f32, {2, 3}, xs.data()};
+  const std::unique_ptr<Plan> plan = build_plan(g, {in});
+  CHECK(plan->tensors[v].data == plan->tensors[r].data);
+  CHECK(plan->tensors[zr].data == plan->tensors[z].data);
+  CHECK(plan->tensors[z].data != plan->tensors[r].data);
+  CHECK(plan->tensors[v].dims == std::vector<int64_t>{6});
+
+  Session s(g);
+  const auto& out = s.run({in});
+  REQUIRE(out.size() == 1);
+  for (int i = 0; i < 6; ++i) CHECK(out[0].as<float>()[i] == std::max(xs[i], 0.f) + 1.f / (1.f + std::exp(-xs[i])));
 }
