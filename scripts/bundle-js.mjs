@@ -46,7 +46,7 @@ const common = {
   target: 'es2022',
   external: ['node:*'], // loaded only in Node, by dynamic imports
   minify: true,
-  keepNames: true, // error and Tensor classes keep their names (e.name === BundleFormatError.name)
+  // No keepNames: it named every function (~760 B brotli); the public classes set their names (js/src/errors.ts).
   legalComments: 'none',
   logLevel: 'warning',
   define: { __QCOMP_WASM_SHA256__: JSON.stringify(runtimeSha256) },

@@ -44,7 +44,7 @@ export class QcompError extends Error {
 
   constructor(message: string, errc = 900) {
     super(message);
-    this.name = 'QcompError';
+    this.name = new.target.name;
     this.errc = errc;
     this.code = errcName(errc);
   }
@@ -54,7 +54,6 @@ export class QcompError extends Error {
 export class BundleFormatError extends QcompError {
   constructor(message: string, errc = 100) {
     super(message, errc);
-    this.name = 'BundleFormatError';
   }
 }
 
@@ -62,7 +61,6 @@ export class BundleFormatError extends QcompError {
 export class IntegrityError extends QcompError {
   constructor(message: string, errc = 200) {
     super(message, errc);
-    this.name = 'IntegrityError';
   }
 }
 
@@ -70,7 +68,6 @@ export class IntegrityError extends QcompError {
 export class ModelError extends QcompError {
   constructor(message: string, errc = 301) {
     super(message, errc);
-    this.name = 'ModelError';
   }
 }
 
@@ -78,7 +75,6 @@ export class ModelError extends QcompError {
 export class UnsupportedOpError extends ModelError {
   constructor(message: string, errc = 300) {
     super(message, errc);
-    this.name = 'UnsupportedOpError';
   }
 }
 
@@ -86,7 +82,6 @@ export class UnsupportedOpError extends ModelError {
 export class ShapeError extends QcompError {
   constructor(message: string, errc = 400) {
     super(message, errc);
-    this.name = 'ShapeError';
   }
 }
 
@@ -94,7 +89,6 @@ export class ShapeError extends QcompError {
 export class InvalidArgumentError extends QcompError {
   constructor(message: string, errc = 401) {
     super(message, errc);
-    this.name = 'InvalidArgumentError';
   }
 }
 
@@ -102,7 +96,6 @@ export class InvalidArgumentError extends QcompError {
 export class OutOfMemoryError extends QcompError {
   constructor(message: string, errc = 403) {
     super(message, errc);
-    this.name = 'OutOfMemoryError';
   }
 }
 
@@ -110,7 +103,6 @@ export class OutOfMemoryError extends QcompError {
 export class DisposedError extends QcompError {
   constructor(message: string, errc = 404) {
     super(message, errc);
-    this.name = 'DisposedError';
   }
 }
 
@@ -118,7 +110,6 @@ export class DisposedError extends QcompError {
 export class IoError extends QcompError {
   constructor(message: string, errc = 500) {
     super(message, errc);
-    this.name = 'IoError';
   }
 }
 
@@ -126,8 +117,25 @@ export class IoError extends QcompError {
 export class InternalError extends QcompError {
   constructor(message: string, errc = 900) {
     super(message, errc);
-    this.name = 'InternalError';
   }
+}
+
+// The class names users see (e.name, stack traces, the console): minified builds
+// rename classes, so they are set here (esbuild's keepNames would name every function).
+for (const [cls, name] of [
+  [QcompError, 'QcompError'],
+  [BundleFormatError, 'BundleFormatError'],
+  [IntegrityError, 'IntegrityError'],
+  [ModelError, 'ModelError'],
+  [UnsupportedOpError, 'UnsupportedOpError'],
+  [ShapeError, 'ShapeError'],
+  [InvalidArgumentError, 'InvalidArgumentError'],
+  [OutOfMemoryError, 'OutOfMemoryError'],
+  [DisposedError, 'DisposedError'],
+  [IoError, 'IoError'],
+  [InternalError, 'InternalError'],
+] as const) {
+  Object.defineProperty(cls, 'name', { value: name });
 }
 
 /** Maps a runtime error code and its message to the matching error class. */

@@ -192,6 +192,7 @@ class QcompModel implements Model {
     return outputs;
   }
 }
+Object.defineProperty(QcompModel, 'name', { value: 'QcompModel' }); // kept through minification (errors.ts)
 
 function checkCacheOptions({ cache, cacheDir }: LoadOptions): void {
   if (cache !== undefined && (typeof cache !== 'string' || cache.length === 0)) {

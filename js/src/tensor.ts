@@ -76,3 +76,4 @@ export class Tensor {
     return this.data.length;
   }
 }
+Object.defineProperty(Tensor, 'name', { value: 'Tensor' }); // kept through minification (errors.ts)

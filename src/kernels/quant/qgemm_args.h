@@ -24,6 +24,10 @@ struct QGemmArgs {
   int64_t xq_stride = 0;
   const float* x_scale = nullptr;          // i8 kernels: [m]
   const int32_t* x_block_sums = nullptr;   // q4_block_min i8: [m][ceil(k / 32)] sums of xq
+  // SIMD i8 kernels, when set: xq as pair groups (kernels/simd/i8_pair_tile.h) for K
+  // padded to 32 (q4 schemes) or 8, made once before W's rows are split across threads
+  // (every part would otherwise make them again).
+  const int32_t* x_pairs = nullptr;
   // codebook i8: centroids quantized to int8, table t at lut + t * lut_stride
   // (lut_stride >= 16, unused entries 0), w ~ lut * lut_scale[t]; t = view row when
   // per channel, else 0.

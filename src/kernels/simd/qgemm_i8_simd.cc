@@ -193,7 +193,14 @@ void codebook4_tiles(const QGemmArgs& a, const int16_t* xs, int64_t groups, int3
       }
       dots = wasm_i32x4_add(dots, codebook4_dots<kPerChannel>(xs + 32 * (groups - 1), 1, last_rows, table));
     }
-    store_dots(a, wasm_i32x4_sub(dots, wasm_i32x4_splat(bias_sum)), 0, n0, count, tile_scale(a, n0, count, scale));
+    TileScale ts;
+    if (!kPerChannel && count == kRows) {  // one table scale for all rows; the bias straight from memory
+      ts.w_scale = wasm_f32x4_splat(scale[0]);
+      ts.bias = a.bias ? wasm_v128_load(a.bias + n0) : wasm_f32x4_splat(0.f);
+    } else {
+      ts = tile_scale(a, n0, count, scale);
+    }
+    store_dots(a, wasm_i32x4_sub(dots, wasm_i32x4_splat(bias_sum)), 0, n0, count, ts);
   }
 }
 
@@ -273,7 +280,7 @@ void codebook_panels(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t k16 = round_up16(w.k), k8 = round_up8(w.k);
   const RowsDecoder decode = rows_decoder(w.codebook_bits);
-  const int32_t* groups = a.m >= kPairTileRows ? pair_groups(a.xq, a.xq_stride, a.m, k8) : nullptr;
+  const int32_t* groups = a.m < kPairTileRows ? nullptr : a.x_pairs ? a.x_pairs : pair_groups(a.xq, a.xq_stride, a.m, k8);
   const int64_t tile_rows = groups ? kPairPanelRows : kRows;
   thread_local std::vector<int8_t> decoded_rows;
   int8_t* const decoded = scratch(decoded_rows, kPanelRows * k16);
@@ -303,7 +310,7 @@ void decode_codebook_rows_i8(const QGemmArgs& a, int64_t stride, int8_t* out) {
 void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t k8 = round_up8(w.k);
-  const int32_t* groups = a.m >= kPairTileRows ? pair_groups(a.xq, a.xq_stride, a.m, k8) : nullptr;
+  const int32_t* groups = a.m < kPairTileRows ? nullptr : a.x_pairs ? a.x_pairs : pair_groups(a.xq, a.xq_stride, a.m, k8);
   const int tile_rows = groups ? kPairPanelRows : kRows;
   const uint8_t* payload_end = w.payload + w.payload_bytes;
   thread_local std::vector<int8_t> tails;  // rows that end less than k8 bytes before the payload does
