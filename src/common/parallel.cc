@@ -26,8 +26,13 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 #if QC_HAS_THREADS
 // Workers sleep until a job's generation changes, then take chunks from a shared
-// counter; the caller takes chunks too and waits for the last one to finish.
+// counter; the caller takes chunks too and waits for the last one to finish. Both
+// spin for a while before sleeping: the jobs of one run (a model's layers) come
+// microseconds apart, and a wake-up through the futex (Atomics.wait in a browser)
+// cost more than the work of a small layer.
 class Pool {
+  static constexpr int kSpins = 1 << 16;  // tens of microseconds
+
  public:
   ~Pool() {
     {
@@ -53,6 +58,8 @@ class Pool {
     }
     wake_.notify_all();
     work();
+    for (int i = 0; i < kSpins && (pending_.load() != 0 || active_.load() != 0); ++i) {
+    }
     std::unique_lock lock(mu_);
     done_.wait(lock, [&] { return pending_ == 0 && active_ == 0; });
     job_.store(nullptr);
@@ -76,6 +83,10 @@ class Pool {
     uint64_t seen = 0;
     std::unique_lock lock(mu_);
     for (;;) {
+      lock.unlock();
+      for (int i = 0; i < kSpins && generation_.load() == seen && !stop_.load(); ++i) {
+      }
+      lock.lock();
       wake_.wait(lock, [&] { return stop_ || (generation_ != seen && helpers_wanted_ > 0); });
       if (stop_) return;
       seen = generation_;
@@ -110,10 +121,12 @@ class Pool {
   std::atomic<const std::function<void(int64_t)>*> job_{nullptr};
   std::atomic<int64_t> chunks_{0};
   std::atomic<int64_t> next_{0};
-  int64_t pending_ = 0;
-  int helpers_wanted_ = 0, active_ = 0;
-  uint64_t generation_ = 0;
-  bool stop_ = false;
+  // Written under mu_; atomic so that a waiting thread can spin on them first.
+  std::atomic<int64_t> pending_{0};
+  std::atomic<int> active_{0};
+  int helpers_wanted_ = 0;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<bool> stop_{false};
   std::exception_ptr error_;
 };
 

@@ -20,7 +20,10 @@ struct Shape {
 };
 
 // Big enough to be split: 8 x 70 x 300 by weight rows, 40 x 12 x 400 by activation rows.
-constexpr Shape kShapes[] = {{8, 70, 300}, {40, 12, 400}, {1, 300, 784}};
+// The last two are large enough to be split (compressed_gemm's kParallelMacs): by
+// weight rows (the int8 pair groups made once and shared), and by activation rows
+// (few weight rows).
+constexpr Shape kShapes[] = {{8, 70, 300}, {40, 12, 400}, {1, 300, 784}, {32, 300, 784}, {72, 12, 1000}};
 
 std::vector<float> run(int threads, const float* x, const Shape& s, const WeightView& w, const float* bias,
                        const ActQuant& aq) {
