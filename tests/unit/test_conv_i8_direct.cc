@@ -201,7 +201,7 @@ TEST_CASE("conv i8 direct: bit-identical to im2col + reference GEMM across tile 
   std::mt19937 rng(21);
   Result r;
   const int64_t pad_sets[4][4] = {{0, 0, 0, 0}, {1, 1, 0, 2}, {2, 0, 1, 1}, {0, 2, 2, 1}};
-  const int64_t channel_set[3] = {1, 3, 20}, out_set[5] = {1, 3, 4, 5, 9};
+  const int64_t channel_set[3] = {1, 3, 20}, out_set[7] = {1, 2, 3, 4, 5, 6, 9};  // last blocks of 1 to 4 channels
   int64_t i = 0;
   for (const Scheme& s : kSchemes)
     for (int64_t kw : {1, 2, 3, 5, 7})
@@ -218,7 +218,7 @@ TEST_CASE("conv i8 direct: bit-identical to im2col + reference GEMM across tile 
         c.groups = 1 + (i / 8) % 2;
         c.batch = (i / 16) % 2 ? 3 : 1;
         c.channels = channel_set[(i / 3) % 3];
-        c.out_channels = out_set[(i / 5) % 5];
+        c.out_channels = out_set[(i / 5) % 7];
         const int64_t* pads = pad_sets[i % 4];
         const int64_t out_h = 1 + i % 4;
         c.in_w = out_w + kw - 1 - pads[1] - pads[3];
