@@ -61,20 +61,20 @@ namespace {
 using Index = ptrdiff_t;
 
 // acc[q][n] = dot products of the pairs of quad q (offsets[s] bytes from x[q]) with
-// channel n's pairs (w[4 s + n]) over every step s.
+// channel n's pairs (w[4 s + n]) over every step s; NQ quads x NC channels.
+template <int NQ, int NC>
 __attribute__((always_inline)) inline void accumulate(const int32_t* const* x, const int32_t* w,
-                                                      const int32_t* offsets, Index steps,
-                                                      v128_t (&acc)[kQuads][kLanes]) {
-  const char* xb[kQuads];
-  for (int q = 0; q < kQuads; ++q) xb[q] = reinterpret_cast<const char*>(x[q]);
+                                                      const int32_t* offsets, Index steps, v128_t (&acc)[NQ][NC]) {
+  const char* xb[NQ];
+  for (int q = 0; q < NQ; ++q) xb[q] = reinterpret_cast<const char*>(x[q]);
   for (auto& row : acc)
     for (v128_t& v : row) v = wasm_i32x4_splat(0);
   for (const int32_t* end = offsets + steps; offsets != end; ++offsets, w += kLanes) {
-    v128_t xv[kQuads];
-    for (int q = 0; q < kQuads; ++q) xv[q] = wasm_v128_load(xb[q] + *offsets);
-    for (int n = 0; n < kLanes; ++n) {
+    v128_t xv[NQ];
+    for (int q = 0; q < NQ; ++q) xv[q] = wasm_v128_load(xb[q] + *offsets);
+    for (int n = 0; n < NC; ++n) {
       const v128_t wv = wasm_v128_load32_splat(w + n);
-      for (int q = 0; q < kQuads; ++q) acc[q][n] = wasm_i32x4_add(acc[q][n], wasm_i32x4_dot_i16x8(xv[q], wv));
+      for (int q = 0; q < NQ; ++q) acc[q][n] = wasm_i32x4_add(acc[q][n], wasm_i32x4_dot_i16x8(xv[q], wv));
     }
   }
 }
@@ -245,54 +245,56 @@ void prepare(const WindowGeometry& g, int64_t channels, int64_t groups, const We
   *d = {&g, channels, out_channels, blocks, steps, sg.e_rows, sg.width, pairs, offsets, scale};
 }
 
-// Output channels [4 b, 4 b + 4) of the group (those that exist) at every pixel quad
-// of the plane, from the expanded input e. The hot loop: not inlined into run (small
-// code).
-__attribute__((noinline)) void channel_block(const ConvI8Direct& d, const ConvI8DirectPlane& p, const int32_t* e,
+// Output channels [4 b, 4 b + NC) of the group (those that exist) at every pixel quad
+// of the plane, from the expanded input e, NQ quads at a time (NQ * NC = 8
+// accumulators); kQ4: may be q4_block (folded per block). The hot loop: not inlined
+// into run (small code).
+template <int NQ, int NC, bool kQ4>
+__attribute__((noinline)) void channel_tiles(const ConvI8Direct& d, const ConvI8DirectPlane& p, const int32_t* e,
                                              Index b, const Activation& act) {
   const WindowGeometry& g = *d.g;
   const Index out_w = static_cast<Index>(g.out[2]), out_plane = static_cast<Index>(g.out_size());
   const Index quads = static_cast<Index>(g.out[1]) * ((out_w + kLanes - 1) / kLanes);
   const Index width = static_cast<Index>(d.e_width), n0 = b * kLanes;
-  const Index count = std::min<Index>(kLanes, static_cast<Index>(d.out_channels) - n0);
+  const Index count = std::min<Index>(NC, static_cast<Index>(d.out_channels) - n0);
   const int32_t* w = d.pairs + (p.group * d.blocks + b) * d.steps * kLanes;
   const bool relu = act.kind == Act::relu, inline_act = relu || act.kind == Act::none;
   Index oy = 0, ox = 0;  // the next quad's first pixel
-  for (Index q0 = 0; q0 < quads; q0 += kQuads) {
-    const int32_t* x[kQuads];
-    Index y[kQuads];
-    int valid[kQuads];
-    for (int q = 0; q < kQuads; ++q) {
+  for (Index q0 = 0; q0 < quads; q0 += NQ) {
+    const int32_t* x[NQ];
+    Index y[NQ];
+    int valid[NQ];
+    for (int q = 0; q < NQ; ++q) {
       x[q] = e + oy * width + ox;
       y[q] = oy * out_w + ox;
       valid[q] = static_cast<int>(std::min<Index>(kLanes, out_w - ox));
       if (q0 + q + 1 < quads && (ox += kLanes) >= out_w) ox = 0, ++oy;  // quads past the last repeat it
     }
-    v128_t sums[kLanes][kQuads];  // the float value before `* scale + bias`, per channel and quad
-    v128_t acc[kQuads][kLanes];
-    if (d.block_steps) {  // q4_block_accumulate per block, in block order
+    v128_t sums[NC][NQ];  // the float value before `* scale + bias`, per channel and quad
+    v128_t acc[NQ][NC];
+    if (kQ4 && d.block_steps) {  // q4_block_accumulate per block, in block order
       for (auto& row : sums)
         for (v128_t& v : row) v = wasm_f32x4_splat(0.f);
       for (Index qb = 0; qb < static_cast<Index>(d.q4_blocks); ++qb) {
         const Index s0 = d.block_steps[qb], s1 = d.block_steps[qb + 1];
-        accumulate(x, w + s0 * kLanes, d.offsets + s0, s1 - s0, acc);
-        for (int n = 0; n < kLanes; ++n) {
+        accumulate<NQ, NC>(x, w + s0 * kLanes, d.offsets + s0, s1 - s0, acc);
+        for (int n = 0; n < NC; ++n) {
           const Index row = p.group * d.out_channels + std::min<Index>(n0 + n, d.out_channels - 1);
           const v128_t block_d = wasm_f32x4_splat(d.block_d[row * d.q4_blocks + qb]);
-          for (int q = 0; q < kQuads; ++q)
+          for (int q = 0; q < NQ; ++q)
             sums[n][q] = wasm_f32x4_add(sums[n][q], wasm_f32x4_mul(block_d, wasm_f32x4_convert_i32x4(acc[q][n])));
         }
       }
     } else {
-      accumulate(x, w, d.offsets, static_cast<Index>(d.steps), acc);
-      for (int n = 0; n < kLanes; ++n)
-        for (int q = 0; q < kQuads; ++q) sums[n][q] = wasm_f32x4_convert_i32x4(acc[q][n]);
+      accumulate<NQ, NC>(x, w, d.offsets, static_cast<Index>(d.steps), acc);
+      for (int n = 0; n < NC; ++n)
+        for (int q = 0; q < NQ; ++q) sums[n][q] = wasm_f32x4_convert_i32x4(acc[q][n]);
     }
     for (Index n = 0; n < count; ++n) {  // scaled_dot_out / block_sum_out, then the activation (Relu inline)
       const v128_t scale =
           wasm_f32x4_splat(d.w_scale ? p.x_scale * d.w_scale[p.group * d.out_channels + n0 + n] : p.x_scale);
       const v128_t bias = wasm_f32x4_splat(p.bias ? p.bias[n0 + n] : 0.f);
-      for (int q = 0; q < kQuads; ++q) {
+      for (int q = 0; q < NQ; ++q) {
         const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(sums[n][q], scale), bias);
         float* out = p.y + (n0 + n) * out_plane + y[q];
         if (inline_act && valid[q] == kLanes)
@@ -302,6 +304,15 @@ __attribute__((noinline)) void channel_block(const ConvI8Direct& d, const ConvI8
       }
     }
   }
+}
+
+// A block of at most 2 real channels (the last of 6: 4 + 2) takes a 4-quad x 2-channel
+// tile instead of computing 2 repeated channels (q4_block keeps the 2 x 4 one).
+void channel_block(const ConvI8Direct& d, const ConvI8DirectPlane& p, const int32_t* e, Index b, const Activation& act) {
+  if (!d.block_steps && static_cast<Index>(d.out_channels) - b * kLanes <= 2)
+    channel_tiles<4, 2, false>(d, p, e, b, act);
+  else
+    channel_tiles<kQuads, kLanes, true>(d, p, e, b, act);
 }
 
 struct RunScratch {
