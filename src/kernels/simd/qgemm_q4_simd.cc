@@ -161,7 +161,8 @@ void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
         t.zero();
         t.accumulate(x + b * kBlockPairs * kPairTileRows, pairs + b * kBlockPairs * kPairPanelRows, kBlockPairs);
         for (int h = 0; h < 2; ++h) {
-          const float* g = scales + (n0 / 4 + h) * group_floats + b * L.per_block;
+          // (a panel's second half past the last row has no group: read the first, drop the sums)
+          const float* g = scales + (n0 / 4 + (counts[h] > 0 ? h : 0)) * group_floats + b * L.per_block;
           const v128_t d = wasm_v128_load(g);
           for (int i = 0; i < kPairTileRows; ++i) {
             const v128_t block_dot = wasm_f32x4_mul(d, wasm_f32x4_convert_i32x4(t.acc[i][h]));
