@@ -169,21 +169,6 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     }
   }
 
-  // Prepared data of the compressed weights the steps read (input 1 of a
-  // kOpCompressedWeight op). An invalid weight is left alone: its kernel says why.
-  for (const Step& step : p.steps) {
-    TensorRef* w = step.in.size() > 1 && step.in[1] ? &p.tensors[step.node->inputs[1]] : nullptr;
-    WeightView view;
-    if (!w || w->prepared || !(op_info(step.node->op).flags & kOpCompressedWeight) || !try_weight_view(*w, &view))
-      continue;
-    const size_t bytes = prepared_bytes(view);
-    if (!bytes) continue;
-    AlignedBuffer buf = allocate(p, options, bytes, node_label(*step.node) + " prepared weight");
-    prepare_weight(view, buf.data());
-    w->prepared = buf.data();
-    p.known_storage.push_back(std::move(buf));
-  }
-
   // A graph output that is a constant stored compressed (a weight the graph also
   // returns) is decoded once here: its stored bytes are not `dims` elements of its
   // dtype, so handing them out as the output would read past them (fuzz_load_run).
@@ -199,7 +184,21 @@ std::unique_ptr<Plan> build_plan(const Graph& g, const std::vector<TensorRef>& i
     t.stored_bytes = dense.size() * sizeof(float);
     t.side = nullptr;
     t.side_bytes = 0;
-    t.prepared = nullptr;
+    p.known_storage.push_back(std::move(buf));
+  }
+
+  // Prepared data of the compressed weights the steps read (input 1 of a
+  // kOpCompressedWeight op). An invalid weight is left alone: its kernel says why.
+  for (const Step& step : p.steps) {
+    TensorRef* w = step.in.size() > 1 && step.in[1] ? &p.tensors[step.node->inputs[1]] : nullptr;
+    WeightView view;
+    if (!w || w->prepared || !(op_info(step.node->op).flags & kOpCompressedWeight) || !try_weight_view(*w, &view))
+      continue;
+    const size_t bytes = prepared_bytes(view);
+    if (!bytes) continue;
+    AlignedBuffer buf = allocate(p, options, bytes, node_label(*step.node) + " prepared weight");
+    prepare_weight(view, buf.data());
+    w->prepared = buf.data();
     p.known_storage.push_back(std::move(buf));
   }
 

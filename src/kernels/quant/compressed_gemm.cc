@@ -143,15 +143,6 @@ void compressed_gemm(const float* x, int64_t M, const WeightView& w, const float
 
 namespace {
 
-#if QC_SIMD128
-// K as the SIMD int8 kernels pad it for their pair groups: whole q4 blocks, else 8.
-int64_t pair_groups_k(const WeightView& w) {
-  const bool q4 = w.scheme == static_cast<uint16_t>(SchemeId::q4_block) ||
-                  w.scheme == static_cast<uint16_t>(SchemeId::q4_block_min);
-  return q4 ? q4_blocks_per_row(w.k) * kQ4BlockLen : (w.k + 7) / 8 * 8;
-}
-#endif
-
 // Runs `fn` on rows [0, M) in blocks of kRowBlock; prepare(m0, rows, &b) fills the
 // activation fields of block b. Every output depends only on its own activation row
 // and weight row, so splitting rows into blocks (bounding the scratch memory) or
@@ -170,7 +161,7 @@ void run_blocks(QGemmFn fn, const QGemmArgs& a, int64_t M, float* y, const Prepa
         continue;
       }
 #if QC_SIMD128
-      if (b.xq && b.m >= simd::kPairTileRows) b.x_pairs = simd::pair_groups(b.xq, b.xq_stride, b.m, pair_groups_k(w));
+      if (b.xq && b.m >= simd::kPairTileRows) b.x_pairs = activation_pair_groups(b);
 #endif
       parallel_for(w.n, kWeightRowGrain, [&](int64_t n0, int64_t n1) {
         QGemmArgs c = b;

@@ -34,11 +34,14 @@ void prepare_q4(const WeightView& w, float* out) {
     for (int r = 0; r < 4; ++r) {
       const uint8_t* row = w.row(std::min(4 * g + r, w.n - 1));
       for (int64_t b = 0; b < blocks; ++b) {
-        uint16_t h[2];
-        std::memcpy(h, row + b * block_bytes, with_min ? 4 : 2);  // d, then m: the block's first fields
         float* at = out + g * group + b * per_block + r;
-        at[0] = f16_to_f32(h[0]);
-        if (with_min) at[4] = f16_to_f32(h[1]);
+        if (with_min) {
+          const BlockQ4Min block = load_block_q4_min(row + b * block_bytes);
+          at[0] = f16_to_f32(block.d);
+          at[4] = f16_to_f32(block.m);
+        } else {
+          at[0] = f16_to_f32(load_block_q4(row + b * block_bytes).d);
+        }
       }
     }
 }

@@ -19,6 +19,8 @@
 #include "kernels/simd/i8_pair_tile.h"
 #include "kernels/simd/qgemm_simd.h"
 #include "schemes/codebook.h"
+#include "schemes/q4_block.h"
+#include "schemes/scheme_table.h"
 
 #if QC_SIMD128
 namespace qc {
@@ -280,7 +282,7 @@ void codebook_panels(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t k16 = round_up16(w.k), k8 = round_up8(w.k);
   const RowsDecoder decode = rows_decoder(w.codebook_bits);
-  const int32_t* groups = a.m < kPairTileRows ? nullptr : a.x_pairs ? a.x_pairs : pair_groups(a.xq, a.xq_stride, a.m, k8);
+  const int32_t* groups = a.m < kPairTileRows ? nullptr : activation_pair_groups(a);
   const int64_t tile_rows = groups ? kPairPanelRows : kRows;
   thread_local std::vector<int8_t> decoded_rows;
   int8_t* const decoded = scratch(decoded_rows, kPanelRows * k16);
@@ -310,7 +312,7 @@ void decode_codebook_rows_i8(const QGemmArgs& a, int64_t stride, int8_t* out) {
 void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
   const WeightView& w = *a.w;
   const int64_t k8 = round_up8(w.k);
-  const int32_t* groups = a.m < kPairTileRows ? nullptr : a.x_pairs ? a.x_pairs : pair_groups(a.xq, a.xq_stride, a.m, k8);
+  const int32_t* groups = a.m < kPairTileRows ? nullptr : activation_pair_groups(a);
   const int tile_rows = groups ? kPairPanelRows : kRows;
   const uint8_t* payload_end = w.payload + w.payload_bytes;
   thread_local std::vector<int8_t> tails;  // rows that end less than k8 bytes before the payload does
@@ -336,6 +338,14 @@ void qgemm_i8_channel_i8_simd(const QGemmArgs& a) {
     else
       int8_rows_gemm(a, rows, k8, n0, count, scale);
   }
+}
+
+const int32_t* activation_pair_groups(const QGemmArgs& a) {
+  if (a.x_pairs) return a.x_pairs;
+  const WeightView& w = *a.w;
+  const bool q4 = w.scheme == static_cast<uint16_t>(SchemeId::q4_block) ||
+                  w.scheme == static_cast<uint16_t>(SchemeId::q4_block_min);
+  return pair_groups(a.xq, a.xq_stride, a.m, q4 ? q4_blocks_per_row(w.k) * kQ4BlockLen : round_up8(w.k));
 }
 
 void qgemm_codebook_i8_simd(const QGemmArgs& a) {

@@ -143,7 +143,7 @@ void q4_pair_gemm(const Q4Layout& L, const QGemmArgs& a) {
   const int64_t blocks = q4_blocks_per_row(w.k), k32 = blocks * kQ4BlockLen;
   constexpr ptrdiff_t kBlockPairs = kQ4BlockLen / 2;
   thread_local Q4Panel panel;
-  const int32_t* const groups = a.x_pairs ? a.x_pairs : pair_groups(a.xq, a.xq_stride, a.m, k32);
+  const int32_t* const groups = activation_pair_groups(a);
   const float* const scales = prepared_groups(w);
   const size_t group_floats = blocks * L.per_block;
   for (int64_t n0 = 0; n0 < w.n; n0 += kPairPanelRows) {

@@ -15,6 +15,11 @@ namespace qc {
 // (a.lut, a.lut_stride) into out + r * stride; each row writes (K + 15) / 16 * 16
 // bytes (stride may be smaller when rows are decoded in order).
 void decode_codebook_rows_i8(const QGemmArgs& a, int64_t stride, int8_t* out);
+
+// The int8 activation rows of a call (2 or more) as the pair groups of
+// i8_pair_tile.h, K padded as the kernel of a.w's scheme reads it (whole q4 blocks,
+// else 8): a.x_pairs when the caller made them, else made here (this thread's scratch).
+const int32_t* activation_pair_groups(const QGemmArgs& a);
 #endif
 
 }  // namespace qc
